@@ -1,0 +1,107 @@
+/**
+ * `tower up` (npm start): the whole system on the embedded defaults — nats-server, embedded ClickHouse,
+ * migrations, ingest, the web app and the live simulator — and Ctrl-C stops everything.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
+import { migrate } from '../../clickhouse/migrate.ts';
+import { ensureStreams } from '../../ingest/streams.ts';
+import { childEnv } from '../../runtime/env.ts';
+import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
+import { connectNats } from '../../runtime/nats.ts';
+import { Supervisor } from '../../runtime/supervisor.ts';
+import { parseOptions, type Command } from '../command.ts';
+import { dataPath, loadTowerConfig } from '../config.ts';
+import { ensureWebBuild } from '../web-build.ts';
+
+export const up: Command = {
+  name: 'up',
+  summary: 'run the whole system: NATS, ClickHouse, ingest, web app and the live simulator',
+  help: `Usage: tower up [--no-simulator]      (npm start)
+
+Starts, in order: nats-server with JetStream (unless NATS_URL is set), the embedded ClickHouse engine
+(unless CLICKHOUSE_URL is set), migrations, INGEST_PROCESSES ingest processes, the web app on
+WEB_HOST:WEB_PORT and the live simulator (SIM_RATE events/s at SIM_SPEED× time). Prints what runs
+where, including the dashboard URL with its access token. Ctrl-C stops everything cleanly.
+Every setting is an environment variable; see .env.example and the README's configuration table.
+
+Options:
+  --no-simulator   do not start the simulator (feed events yourself, e.g. tower import)
+  -h, --help       show this help
+
+Example:
+  SIM_RATE=2000 INGEST_PROCESSES=2 npm start`,
+  async run(args) {
+    const { values } = parseOptions(args, { 'no-simulator': { type: 'boolean', default: false } });
+    const cfg = loadTowerConfig();
+    let shuttingDown = false;
+    const sup = new Supervisor((name, code) => {
+      if (shuttingDown) return;
+      console.error(`\n${name} exited unexpectedly (code ${code}); stopping everything.`);
+      void shutdown(1);
+    });
+    const shutdown = async (code: number) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      console.log('\nstopping …');
+      await sup.stopAll();
+      process.exit(code);
+    };
+    process.on('SIGINT', () => void shutdown(0));
+    process.on('SIGTERM', () => void shutdown(0));
+
+    try {
+      const where: [string, string][] = [];
+      const natsUrl = cfg.NATS_URL ?? (await startLocalNats(sup, { dataDir: dataPath(cfg, 'nats'), port: cfg.TOWER_NATS_PORT, quiet: true })).url;
+      where.push(['nats', `${natsUrl}${cfg.NATS_URL ? '' : ` (JetStream store ${dataPath(cfg, 'nats')})`}`]);
+      const chUrl = cfg.CLICKHOUSE_URL ?? (await startEmbeddedClickHouse(sup, { dataDir: dataPath(cfg, 'clickhouse'),
+        port: cfg.TOWER_CLICKHOUSE_PORT, password: cfg.CLICKHOUSE_PASSWORD || undefined, quiet: true })).url;
+      where.push(['clickhouse', `${chUrl} database ${cfg.CLICKHOUSE_DATABASE}${cfg.CLICKHOUSE_URL ? '' : ` (embedded chDB, data ${dataPath(cfg, 'clickhouse')})`}`]);
+
+      const common = { url: chUrl, user: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD };
+      const server = connectClickHouse(common);
+      const db = connectClickHouse({ ...common, database: cfg.CLICKHOUSE_DATABASE });
+      const m = await migrate({ server, db });
+      where.push(['migrations', `${m.applied.length} applied now, schema up to date`]);
+      await Promise.all([closeClickHouse(server), closeClickHouse(db)]);
+      const nc = await connectNats({ url: natsUrl, name: 'tower-up' });
+      await ensureStreams(nc);
+      await nc.close();
+
+      const token = cfg.TOWER_API_TOKEN ?? randomBytes(24).toString('base64url');
+      const env = childEnv({ NATS_URL: natsUrl, CLICKHOUSE_URL: chUrl, TOWER_API_TOKEN: token });
+      const tsx = (file: string, extra: string[] = []) => ['--import', 'tsx', path.join(REPO_ROOT, file), ...extra];
+      for (let i = 0; i < cfg.INGEST_PROCESSES; i++) {
+        const port = cfg.INGEST_METRICS_PORT === 0 ? 0 : cfg.INGEST_METRICS_PORT + i;
+        await sup.start({ name: `ingest-${i + 1}`, command: process.execPath, args: tsx('ingest/main.ts'), cwd: REPO_ROOT,
+          env: { ...env, INGEST_METRICS_PORT: String(port) }, readyWhen: /"listening"/, output: 'quiet' });
+        where.push([`ingest-${i + 1}`, `metrics http://127.0.0.1:${port}/metrics`]);
+      }
+
+      ensureWebBuild();
+      const webUrl = `http://${cfg.WEB_HOST}:${cfg.WEB_PORT}`;
+      await sup.start({ name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
+        env: { ...env, PORT: String(cfg.WEB_PORT), HOST: cfg.WEB_HOST, ORIGIN: webUrl, BODY_SIZE_LIMIT: '1M' },
+        readyWhen: /Listening on/, output: 'quiet' });
+      where.push(['web', `${webUrl}/login?token=${token}`]);
+
+      if (cfg.SIM_ENABLED === '1' && !values['no-simulator']) {
+        await sup.start({ name: 'simulator', command: process.execPath, cwd: REPO_ROOT, env, output: 'quiet',
+          args: [path.join(REPO_ROOT, 'bin/tower.js'), 'simulate', '--mode', 'live', '--rate', String(cfg.SIM_RATE),
+            '--speed', String(cfg.SIM_SPEED), '--seed', String(cfg.SIM_SEED), '--malformed', String(cfg.SIM_MALFORMED)] });
+        where.push(['simulator', `live, ${cfg.SIM_RATE} events/s at ${cfg.SIM_SPEED}× time, seed ${cfg.SIM_SEED}`]);
+      }
+
+      console.log('\nControl Tower is running:\n');
+      for (const [name, at] of where) console.log(`  ${name.padEnd(12)} ${at}`);
+      console.log('\nOpen the web link above (it signs you in). Ctrl-C stops everything.\n');
+      await new Promise(() => undefined);
+      return 0;
+    } catch (err) {
+      console.error(`\ntower up failed: ${(err as Error).message}`);
+      await shutdown(1);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,27 @@
+/** Configuration of the `tower` CLI and launcher, parsed once. */
+import path from 'node:path';
+import { z } from 'zod';
+import { CommonEnv, env, loadConfig } from '../runtime/env.ts';
+
+export const TowerEnv = CommonEnv.extend({
+  /** Where the embedded defaults keep their data: nats/ (JetStream store) and clickhouse/ (chDB). */
+  TOWER_DATA_DIR: z.string().default('.data'),
+  TOWER_NATS_PORT: env.intFrom(4222, 1, 65_535),
+  TOWER_CLICKHOUSE_PORT: env.intFrom(8123, 1, 65_535),
+  WEB_PORT: env.intFrom(3000, 1, 65_535),
+  WEB_HOST: z.string().default('127.0.0.1'),
+  /** Ingest processes sharing the durable consumer. */
+  INGEST_PROCESSES: env.intFrom(1, 1, 16),
+  INGEST_METRICS_PORT: env.intFrom(9464, 0, 65_535),
+  /** Token for the web app and API; the launcher generates one for the session when unset. */
+  TOWER_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SIM_ENABLED: z.enum(['0', '1']).default('1'),
+  SIM_RATE: env.intFrom(200, 1, 1_000_000),
+  SIM_SPEED: env.intFrom(60, 1, 100_000),
+  SIM_SEED: env.intFrom(42),
+  SIM_MALFORMED: z.coerce.number().min(0).max(1).default(0.002),
+});
+export type TowerConfig = z.infer<typeof TowerEnv>;
+
+export const loadTowerConfig = () => loadConfig(TowerEnv);
+export const dataPath = (cfg: TowerConfig, sub: string) => path.resolve(cfg.TOWER_DATA_DIR, sub);

@@ -1,0 +1,106 @@
+/**
+ * Writes one batch to ClickHouse and only then settles its messages: valid → ack, invalid → dead-letter
+ * copy + term. While ClickHouse is down it retries the same bytes with back-off (so a retry that did land
+ * is dropped by the table's deduplication window), keeps the messages alive with working(), and never acks.
+ */
+import type { JsMsg, JetStreamClient } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { insertJsonLines, type Db } from '../clickhouse/client.ts';
+import { EVENT_TABLES, REJECTS_TABLE, rejectRowLine } from '../clickhouse/event-rows.ts';
+import { findStoredEventIds } from '../clickhouse/queries/findStoredEventIds.ts';
+import { REASON_HEADER, type Family } from '../contracts/index.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { IngestMetrics } from './metrics.ts';
+import type { StepResult } from './pipeline.ts';
+
+export interface BatchItem { msg: JsMsg; result: StepResult }
+
+export interface WriterDeps {
+  db: Db;
+  js: JetStreamClient;
+  deadletterPrefix: string;
+  log: Logger;
+  metrics: IngestMetrics;
+  ackWaitMs: number;
+  /** True once shutdown began: a failing batch is then left un-acked for redelivery instead of retried. */
+  stopping: () => boolean;
+}
+
+/** Back-off while ClickHouse is unavailable: 100 ms doubling to 5 s, so recovery is noticed within 5 s. */
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'written' | 'abandoned'> {
+  const started = performance.now();
+  let filtered = false;
+  let delay = BACKOFF_MIN_MS;
+  let lastWorking = Date.now();
+  const duplicates = new Set<BatchItem>();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!filtered) { await dropStoredRedeliveries(d, items, duplicates); filtered = true; }
+      await insertAll(d, items, duplicates);
+      await publishDeadLetters(d, items);
+      break;
+    } catch (err) {
+      d.metrics.writeErrors.inc();
+      d.log.warn({ attempt, err: (err as Error).message, events: items.length }, 'batch write failed; retrying');
+      if (d.stopping()) return 'abandoned';
+      await sleep(delay);
+      delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+      // Keep the messages ours: without working() they would be redelivered after ack_wait and written twice.
+      if (Date.now() - lastWorking > d.ackWaitMs / 3) { for (const it of items) it.msg.working(); lastWorking = Date.now(); }
+    }
+  }
+  let written = 0;
+  for (const it of items) {
+    if (it.result.kind === 'row') { it.msg.ack(); if (!duplicates.has(it)) written++; } else it.msg.term(it.result.reason.slice(0, 200));
+  }
+  d.metrics.written.inc(written);
+  d.metrics.duplicatesDropped.inc(duplicates.size);
+  d.metrics.rejected.inc(items.filter((i) => i.result.kind === 'deadLetter').length);
+  d.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+  return 'written';
+}
+
+async function dropStoredRedeliveries(d: WriterDeps, items: BatchItem[], duplicates: Set<BatchItem>): Promise<void> {
+  const byFamily = new Map<Family, BatchItem[]>();
+  for (const it of items) {
+    if (it.result.kind !== 'row' || it.msg.info.deliveryCount <= 1) continue;
+    const list = byFamily.get(it.result.family) ?? [];
+    list.push(it);
+    byFamily.set(it.result.family, list);
+  }
+  for (const [family, list] of byFamily) {
+    const stored = await findStoredEventIds(d.db, family, list.map((i) => (i.result as { event: { id: string } }).event.id));
+    for (const it of list) if (stored.has((it.result as { event: { id: string } }).event.id)) duplicates.add(it);
+  }
+}
+
+async function insertAll(d: WriterDeps, items: BatchItem[], duplicates: Set<BatchItem>): Promise<void> {
+  const lines = new Map<string, string[]>();
+  const push = (table: string, line: string) => { const l = lines.get(table); if (l) l.push(line); else lines.set(table, [line]); };
+  for (const it of items) {
+    const r = it.result;
+    if (r.kind === 'row') { if (!duplicates.has(it)) push(EVENT_TABLES[r.family], r.line); continue; }
+    push(REJECTS_TABLE, rejectRowLine({
+      subject: it.msg.subject, streamSeq: it.msg.seq, eventId: r.hint.id, type: r.hint.type, source: r.hint.source,
+      site: r.hint.site, reason: r.reason, raw: r.raw,
+    }));
+  }
+  for (const [table, l] of lines) await insertJsonLines(d.db, table, l);
+}
+
+async function publishDeadLetters(d: WriterDeps, items: BatchItem[]): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  for (const it of items) {
+    if (it.result.kind !== 'deadLetter') continue;
+    const h = headers();
+    h.set(REASON_HEADER, it.result.reason.slice(0, 1000).replace(/[\r\n]/g, ' '));
+    // msgID by stream sequence: a dead letter re-published after a crash is dropped as a duplicate.
+    pending.push(d.js.publish(`${d.deadletterPrefix}.${it.msg.subject}`, it.msg.data, { headers: h, msgID: `dlq-${it.msg.seq}` }));
+  }
+  await Promise.all(pending);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
