@@ -16,5 +16,15 @@ export default {
       params: 'web/params',
     },
     alias: { $contracts: 'contracts', $clickhouse: 'clickhouse', $runtime: 'runtime' },
+    // Pages: scripts only from us (SvelteKit adds the nonce of its inline start script); styles also inline,
+    // because ECharts writes style attributes into its tooltip HTML. hooks.server.ts adds the other headers.
+    csp: {
+      mode: 'nonce',
+      directives: {
+        'default-src': ['self'], 'script-src': ['self'], 'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'], 'connect-src': ['self'], 'font-src': ['self'], 'object-src': ['none'],
+        'base-uri': ['self'], 'form-action': ['self'], 'frame-ancestors': ['none'],
+      },
+    },
   },
 };

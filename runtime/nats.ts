@@ -9,7 +9,9 @@ export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 export async function connectNats(o: { url?: string; name: string; log?: Logger }): Promise<NatsConnection> {
   const servers = (o.url ?? DEFAULT_NATS_URL).split(',');
   try {
-    const nc = await connect({ servers, name: o.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    // noAsyncTraces: otherwise every request (each JetStream publish) builds two Error objects with stack
+    // traces up front; that was 21% of CPU when publishing 200k events.
+    const nc = await connect({ servers, name: o.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
     void (async () => {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') o.log?.warn({ nats: s.type }, 'nats status');

@@ -34,6 +34,7 @@ export class Supervisor {
     this.children.push(running);
     const matches = (line: string) => spec.readyWhen instanceof RegExp ? spec.readyWhen.test(line) : spec.readyWhen?.(line) ?? false;
     const tail: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<void>((resolve, reject) => {
       if (!spec.readyWhen) { child.once('spawn', () => resolve()); }
       const onLine = (line: string) => {
@@ -45,11 +46,17 @@ export class Supervisor {
       createInterface({ input: child.stderr! }).on('line', onLine);
       child.once('error', (err) => reject(new Error(`${spec.name} could not start: ${err.message}`)));
       void exited.then((code) => reject(new Error(`${spec.name} exited with code ${code} before it was ready:\n  ${tail.join('\n  ')}`)));
-      const t = setTimeout(() => reject(new Error(`${spec.name} not ready after ${spec.readyTimeoutMs ?? 60_000} ms:\n  ${tail.join('\n  ')}`)),
+      timer = setTimeout(() => reject(new Error(`${spec.name} not ready after ${spec.readyTimeoutMs ?? 60_000} ms:\n  ${tail.join('\n  ')}`)),
         spec.readyTimeoutMs ?? 60_000);
-      void ready.finally(() => clearTimeout(t)).catch(() => undefined);
     });
-    await ready;
+    try {
+      await ready;
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     void exited.then((code) => { if (!this.stopping) this.onUnexpectedExit(spec.name, code); });
     return running;
   }

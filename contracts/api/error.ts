@@ -1,0 +1,10 @@
+/** The body of every API error: a stable machine `code` and a message for people. */
+import { z } from 'zod';
+
+export const ApiErrorCode = z.enum([
+  'unauthorized', 'bad_request', 'not_found', 'method_not_allowed', 'upstream_unavailable', 'internal_error',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+export const ApiErrorSchema = z.object({ code: ApiErrorCode, message: z.string() });
+export type ApiError = z.infer<typeof ApiErrorSchema>;

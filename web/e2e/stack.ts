@@ -1,0 +1,79 @@
+/**
+ * The whole system for an e2e test, on throwaway resources: nats-server (temp store, free port), the
+ * embedded ClickHouse (temp data dir, port 0) with a unique migrated database, ingest in-process, and the
+ * built web app as `node build/index.js` on a free port — the same way `tower up` runs it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { closeClickHouse, connectClickHouse, type Db } from '../../clickhouse/client.ts';
+import { migrate } from '../../clickhouse/migrate.ts';
+import { createIngestMetrics } from '../../ingest/metrics.ts';
+import { startIngest, type IngestHandle } from '../../ingest/ops.consumer.ts';
+import { childEnv } from '../../runtime/env.ts';
+import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { connectNats, type NatsConnection } from '../../runtime/nats.ts';
+import { Supervisor } from '../../runtime/supervisor.ts';
+import { ensureWebBuild } from '../../bin/web-build.ts';
+
+export interface Stack {
+  baseUrl: string;
+  token: string;
+  nc: NatsConnection;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-web-e2e-'));
+  const sup = new Supervisor();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await sup.stopAll(10_000);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const nats = await startLocalNats(sup, { dataDir: path.join(dir, 'nats'), port: await freePort(), quiet: true });
+    const ch = await startEmbeddedClickHouse(sup, { dataDir: path.join(dir, 'clickhouse'), port: 0, quiet: true });
+    const database = `e2e_web_${randomBytes(4).toString('hex')}`;
+    const server = connectClickHouse({ url: ch.url });
+    const db = connectClickHouse({ url: ch.url, database });
+    cleanups.push(() => closeClickHouse(db));
+    await migrate({ server, db });
+    await closeClickHouse(server);
+
+    const nc = await connectNats({ url: nats.url, name: 'web-e2e' });
+    cleanups.push(() => nc.drain());
+    const ingest: IngestHandle = await startIngest({ nc, db, log: createLogger('web-e2e-ingest', 'warn'),
+      metrics: createIngestMetrics(), flushMs: 100 });
+    cleanups.push(() => ingest.stop());
+
+    ensureWebBuild((m) => console.log(m));
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const token = randomBytes(24).toString('base64url');
+    await sup.start({
+      name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
+      env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, NATS_URL: nats.url, CLICKHOUSE_URL: ch.url,
+        CLICKHOUSE_DATABASE: database, TOWER_API_TOKEN: token, LOG_LEVEL: 'warn' }),
+      readyWhen: /Listening on/, readyTimeoutMs: 30_000, output: 'quiet',
+    });
+    return { baseUrl, token, nc, db, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
