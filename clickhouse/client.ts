@@ -2,7 +2,7 @@
  * The only module that imports @clickhouse/client. It fixes format and settings in one place and logs each
  * named query, so every service talks to ClickHouse (embedded or real) the same way.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type Logger as ClientLogger } from '@clickhouse/client';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Logger } from '../runtime/logger.ts';
@@ -48,9 +48,23 @@ export function connectClickHouse(o: ClickHouseOptions): Db {
     // after 2.5 s means we never write on a socket the server is closing (ECONNRESET).
     keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
     max_open_connections: 4,
+    // Bound parameters beyond 4 KB (an id list) go in a multipart body: in the URL they overflow the
+    // server's 16 KB header limit and fail with an empty HTTP 431.
+    use_multipart_params_auto: true,
     application: 'control-tower',
+    // The client logs every failed request (with stack) to the console on its own; route it through our
+    // structured logger at debug instead — callers log the failures they handle, once.
+    log: { LoggerClass: clientLogger(o.log), level: ClickHouseLogLevel.WARN },
   });
   return { client, database: o.database ?? 'default', log: o.log };
+}
+
+function clientLogger(log: Logger | undefined): new () => ClientLogger {
+  const emit = (p: { message: string; args?: Record<string, unknown>; err?: Error }) =>
+    log?.debug({ clickhouse: p.message, err: p.err?.message, op: p.args?.operation }, 'clickhouse client');
+  return class implements ClientLogger {
+    trace = emit; debug = emit; info = emit; warn = emit; error = emit;
+  };
 }
 
 /** Run a named SELECT with bound parameters and return its rows. */

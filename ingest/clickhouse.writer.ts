@@ -44,7 +44,7 @@ export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'wr
       break;
     } catch (err) {
       d.metrics.writeErrors.inc();
-      d.log.warn({ attempt, err: (err as Error).message, events: items.length }, 'batch write failed; retrying');
+      d.log.warn({ attempt, err: describe(err), events: items.length }, 'batch write failed; retrying');
       if (d.stopping()) return 'abandoned';
       await sleep(delay);
       delay = Math.min(delay * 2, BACKOFF_MAX_MS);
@@ -101,6 +101,12 @@ async function publishDeadLetters(d: WriterDeps, items: BatchItem[]): Promise<vo
     pending.push(d.js.publish(`${d.deadletterPrefix}.${it.msg.subject}`, it.msg.data, { headers: h, msgID: `dlq-${it.msg.seq}` }));
   }
   await Promise.all(pending);
+}
+
+/** Some client errors (an HTTP status without a body) have an empty message; say what we know. */
+function describe(err: unknown): string {
+  const e = err as Error & { code?: string | number; type?: string };
+  return [e.name, e.code, e.type, e.message].filter((x) => x !== undefined && x !== '').join(': ') || String(err);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

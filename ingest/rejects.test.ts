@@ -29,7 +29,8 @@ function garbage(valid: Record<string, unknown>[]): { subject: string; data: Uin
   let n = 0;
   const mutated = fc.record({
     base: fc.constantFrom(...valid),
-    field: fc.constantFrom('id', 'type', 'occurredAt', 'site', 'schemaVersion', 'source', 'qty', 'lines', 'sku'),
+    // Not 'id': a mutated id can be valid and collide with another event's, which is a duplicate, not a reject.
+    field: fc.constantFrom('type', 'occurredAt', 'site', 'schemaVersion', 'source', 'qty', 'lines', 'sku'),
     value: fc.oneof(fc.constant(null), fc.integer({ min: -5, max: 0 }), fc.string({ maxLength: 3 }), fc.constant('2026-11-27T10:00:00'),
       fc.array(fc.anything(), { maxLength: 2 })),
   }).map(({ base, field, value }) => ({ subject: subjectFor(String(base.type)), data: JSON.stringify({ ...base, id: `mutated-${n++}`, [field]: value }) }));
@@ -65,7 +66,8 @@ describe('rejects', () => {
     const [r] = await selectRows<{ n: number; noReason: number }>(bb.db, 'rejectCount',
       "SELECT count() AS n, countIf(reason = '') AS noReason FROM rejects FINAL");
     expect(Number(r!.n)).toBe(metrics.rejected.get());
-    expect(Number(r!.n)).toBeGreaterThan(bad.length * 0.9);
+    // ~10% of single-field mutations stay valid (e.g. a short string source), so not every one is a reject.
+    expect(Number(r!.n)).toBeGreaterThan(bad.length * 0.8);
     expect(Number(r!.noReason)).toBe(0);
     const stored = await totalStored(bb.db);
     expect(stored.distinct).toBeGreaterThanOrEqual(validIds.size);
