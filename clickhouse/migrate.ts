@@ -39,6 +39,8 @@ export interface MigrateOptions {
   /** A connection bound to the target database. */
   db: Db;
   dry?: boolean;
+  /** Another migrations folder (tests). */
+  dir?: string;
   onStep?: (m: Migration, status: 'applying' | 'applied' | 'pending') => void;
 }
 
@@ -47,7 +49,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // Identifiers cannot be bound as parameters in CREATE DATABASE on every server version; the name comes
   // from validated config and is checked again here.
   if (!IDENT.test(database)) throw new Error(`database name ${database} is not a plain identifier`);
-  const all = await loadMigrations();
+  const all = await loadMigrations(o.dir);
   if (!o.dry) {
     await runCommand(o.server, 'createDatabase', `CREATE DATABASE IF NOT EXISTS \`${database}\``);
     await runCommand(o.db, 'createSchemaMigrations', `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -72,8 +72,9 @@ async function dropStoredRedeliveries(d: WriterDeps, items: BatchItem[], duplica
     byFamily.set(it.result.family, list);
   }
   for (const [family, list] of byFamily) {
-    const stored = await findStoredEventIds(d.db, family, list.map((i) => (i.result as { event: { id: string } }).event.id));
-    for (const it of list) if (stored.has((it.result as { event: { id: string } }).event.id)) duplicates.add(it);
+    const ids = (it: BatchItem) => (it.result as { id: string }).id;
+    const stored = await findStoredEventIds(d.db, family, list.map(ids));
+    for (const it of list) if (stored.has(ids(it))) duplicates.add(it);
   }
 }
 
