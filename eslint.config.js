@@ -5,7 +5,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['node_modules/', 'build/', '.svelte-kit/', '.data/', 'bench/out/', 'contracts/json-schema/'] },
+  { ignores: ['node_modules/', '.scratch/', 'build/', '.svelte-kit/', '.data/', 'bench/out/', 'contracts/json-schema/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -18,7 +18,7 @@ CREATE TABLE carrier_events
     `cutoff_at` Nullable(DateTime64(3, 'UTC')),
     `timezone` LowCardinality(String),
     `code` LowCardinality(String),
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )
@@ -57,7 +57,7 @@ CREATE TABLE orders_events
     `carrier` LowCardinality(String),
     `promised_ship_by` Nullable(DateTime64(3, 'UTC')),
     `handoff_at` Nullable(DateTime64(3, 'UTC')),
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_order_id order_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
@@ -82,7 +82,7 @@ CREATE TABLE purchase_order_events
     `supplier_region` LowCardinality(String),
     `units` UInt32,
     `expected_at` Nullable(DateTime64(3, 'UTC')),
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )
@@ -124,7 +124,7 @@ CREATE TABLE returns_events
     `qty` UInt32,
     `grade` LowCardinality(String),
     `disposition` LowCardinality(String),
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )
@@ -147,7 +147,7 @@ CREATE TABLE stock_events
     `qty_delta` Int32,
     `reason` LowCardinality(String),
     `reference` String,
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )
@@ -171,7 +171,7 @@ CREATE TABLE warehouse_events
     `units` UInt32,
     `pickers` UInt16,
     `packers` UInt16,
-    `payload` String CODEC(ZSTD(3)),
+    `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )

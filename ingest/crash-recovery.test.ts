@@ -3,7 +3,6 @@
  * ClickHouse engine killed mid-stream and restarted, still end with every event stored exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { childEnv } from '../runtime/env.ts';
 import { createLogger } from '../runtime/logger.ts';
@@ -12,13 +11,14 @@ import { publishEvents, sortedEntries, startBackbone, storedCounts, totalStored,
 import { simulatedEvents } from '../test/events.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { startIngest } from './ops.consumer.ts';
+import { ingestProcessArgs } from './process.ts';
 
 let bb: Backbone;
 beforeAll(async () => { bb = await startBackbone(); });
 afterAll(async () => { await bb?.stop(); });
 
 function spawnIngest(durable: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/main.ts')], {
+  return spawn(process.execPath, ingestProcessArgs(), {
     cwd: REPO_ROOT, stdio: 'ignore',
     env: childEnv({ NATS_URL: bb.natsUrl, CLICKHOUSE_URL: bb.ch.url, CLICKHOUSE_DATABASE: bb.db.database, INGEST_DURABLE: durable,
       // Small batches and a short ack wait so the test sees several batches and a quick redelivery.

@@ -43,7 +43,8 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
   await ensureConsumer(jsm, names.ops, durable, settings);
   const js = jetstream(o.nc);
   const consumer = await js.consumers.get(names.ops, durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize * 2 });
+  // The pull buffer holds one batch: with one batch filling and one being written that bounds memory at ~3.
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize });
 
   let stopping = false;
   let healthy = true;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
 import { migrate } from '../../clickhouse/migrate.ts';
+import { ingestProcessArgs } from '../../ingest/process.ts';
 import { ensureStreams } from '../../ingest/streams.ts';
 import { childEnv } from '../../runtime/env.ts';
 import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
@@ -71,10 +72,9 @@ Example:
 
       const token = cfg.TOWER_API_TOKEN ?? randomBytes(24).toString('base64url');
       const env = childEnv({ NATS_URL: natsUrl, CLICKHOUSE_URL: chUrl, TOWER_API_TOKEN: token });
-      const tsx = (file: string, extra: string[] = []) => ['--import', 'tsx', path.join(REPO_ROOT, file), ...extra];
       for (let i = 0; i < cfg.INGEST_PROCESSES; i++) {
         const port = cfg.INGEST_METRICS_PORT === 0 ? 0 : cfg.INGEST_METRICS_PORT + i;
-        await sup.start({ name: `ingest-${i + 1}`, command: process.execPath, args: tsx('ingest/main.ts'), cwd: REPO_ROOT,
+        await sup.start({ name: `ingest-${i + 1}`, command: process.execPath, args: ingestProcessArgs(), cwd: REPO_ROOT,
           env: { ...env, INGEST_METRICS_PORT: String(port) }, readyWhen: /"listening"/, output: 'quiet' });
         where.push([`ingest-${i + 1}`, `metrics http://127.0.0.1:${port}/metrics`]);
       }

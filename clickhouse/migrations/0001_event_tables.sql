@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS orders_events (
   carrier LowCardinality(String),
   promised_ship_by Nullable(DateTime64(3, 'UTC')),
   handoff_at Nullable(DateTime64(3, 'UTC')),
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_order_id order_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS stock_events (
   qty_delta Int32,
   reason LowCardinality(String),
   reference String,
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 ) ENGINE = ReplacingMergeTree
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS carrier_events (
   cutoff_at Nullable(DateTime64(3, 'UTC')),
   timezone LowCardinality(String),
   code LowCardinality(String),
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 ) ENGINE = ReplacingMergeTree
@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS returns_events (
   qty UInt32,
   grade LowCardinality(String),
   disposition LowCardinality(String),
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 ) ENGINE = ReplacingMergeTree
@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS purchase_order_events (
   supplier_region LowCardinality(String),
   units UInt32,
   expected_at Nullable(DateTime64(3, 'UTC')),
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 ) ENGINE = ReplacingMergeTree
@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS warehouse_events (
   units UInt32,
   pickers UInt16,
   packers UInt16,
-  payload String CODEC(ZSTD(3)),
+  payload String CODEC(ZSTD(1)),
   INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
   INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 ) ENGINE = ReplacingMergeTree
