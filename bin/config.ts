@@ -7,6 +7,8 @@ export const TowerEnv = CommonEnv.extend({
   /** Where the embedded defaults keep their data: nats/ (JetStream store) and clickhouse/ (chDB). */
   TOWER_DATA_DIR: z.string().default('.data'),
   TOWER_NATS_PORT: env.intFrom(4222, 1, 65_535),
+  /** Path of the nats-server binary; unset: searched on PATH and in /usr/sbin, /usr/local/bin. */
+  NATS_SERVER_BIN: z.string().optional(),
   TOWER_CLICKHOUSE_PORT: env.intFrom(8123, 1, 65_535),
   WEB_PORT: env.intFrom(3000, 1, 65_535),
   WEB_HOST: z.string().default('127.0.0.1'),

@@ -3,20 +3,41 @@
  * copy + term. While ClickHouse is down it retries the same bytes with back-off (so a retry that did land
  * is dropped by the table's deduplication window), keeps the messages alive with working(), and never acks.
  */
-import type { JsMsg, JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { insertJsonLines, type Db } from '../clickhouse/client.ts';
 import { EVENT_TABLES, REJECTS_TABLE, rejectRowLine } from '../clickhouse/event-rows.ts';
 import { findStoredEventIds } from '../clickhouse/queries/findStoredEventIds.ts';
 import { REASON_HEADER, type Family } from '../contracts/index.ts';
 import type { Logger } from '../runtime/logger.ts';
+import type { NatsConnection } from '../runtime/nats.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { StepResult } from './pipeline.ts';
 
-export interface BatchItem { msg: JsMsg; result: StepResult }
+/**
+ * What a batch keeps of a message: its JetStream reply subject (acks are protocol messages published to
+ * it), coordinates, and for an invalid one the raw bytes for the dead-letter copy. Not the JsMsg itself:
+ * it pins the client's read buffer, and two 10k batches of them held ~150 MB (measured), which capped the
+ * batch size — and bigger batches are what makes ClickHouse inserts cheap.
+ */
+export interface BatchItem {
+  reply: string;
+  subject: string;
+  seq: number;
+  deliveryCount: number;
+  /** Raw payload, kept only for invalid events. */
+  data?: Uint8Array;
+  result: StepResult;
+}
+
+/** JetStream acknowledgement protocol bodies (ADR-15): sent to a message's reply subject. */
+const ACK = new Uint8Array(0);
+const WORKING = new TextEncoder().encode('+WPI');
+const term = (reason: string) => new TextEncoder().encode(`+TERM ${reason}`);
 
 export interface WriterDeps {
   db: Db;
+  nc: NatsConnection;
   js: JetStreamClient;
   deadletterPrefix: string;
   log: Logger;
@@ -49,12 +70,12 @@ export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'wr
       await sleep(delay);
       delay = Math.min(delay * 2, BACKOFF_MAX_MS);
       // Keep the messages ours: without working() they would be redelivered after ack_wait and written twice.
-      if (Date.now() - lastWorking > d.ackWaitMs / 3) { for (const it of items) it.msg.working(); lastWorking = Date.now(); }
+      if (Date.now() - lastWorking > d.ackWaitMs / 3) { for (const it of items) d.nc.publish(it.reply, WORKING); lastWorking = Date.now(); }
     }
   }
   let written = 0;
   for (const it of items) {
-    if (it.result.kind === 'row') { it.msg.ack(); if (!duplicates.has(it)) written++; } else it.msg.term(it.result.reason.slice(0, 200));
+    if (it.result.kind === 'row') { d.nc.publish(it.reply, ACK); if (!duplicates.has(it)) written++; } else d.nc.publish(it.reply, term(it.result.reason.slice(0, 200)));
   }
   d.metrics.written.inc(written);
   d.metrics.duplicatesDropped.inc(duplicates.size);
@@ -66,7 +87,7 @@ export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'wr
 async function dropStoredRedeliveries(d: WriterDeps, items: BatchItem[], duplicates: Set<BatchItem>): Promise<void> {
   const byFamily = new Map<Family, BatchItem[]>();
   for (const it of items) {
-    if (it.result.kind !== 'row' || it.msg.info.deliveryCount <= 1) continue;
+    if (it.result.kind !== 'row' || it.deliveryCount <= 1) continue;
     const list = byFamily.get(it.result.family) ?? [];
     list.push(it);
     byFamily.set(it.result.family, list);
@@ -85,7 +106,7 @@ async function insertAll(d: WriterDeps, items: BatchItem[], duplicates: Set<Batc
     const r = it.result;
     if (r.kind === 'row') { if (!duplicates.has(it)) push(EVENT_TABLES[r.family], r.line); continue; }
     push(REJECTS_TABLE, rejectRowLine({
-      subject: it.msg.subject, streamSeq: it.msg.seq, eventId: r.hint.id, type: r.hint.type, source: r.hint.source,
+      subject: it.subject, streamSeq: it.seq, eventId: r.hint.id, type: r.hint.type, source: r.hint.source,
       site: r.hint.site, reason: r.reason, raw: r.raw,
     }));
   }
@@ -99,7 +120,7 @@ async function publishDeadLetters(d: WriterDeps, items: BatchItem[]): Promise<vo
     const h = headers();
     h.set(REASON_HEADER, it.result.reason.slice(0, 1000).replace(/[\r\n]/g, ' '));
     // msgID by stream sequence: a dead letter re-published after a crash is dropped as a duplicate.
-    pending.push(d.js.publish(`${d.deadletterPrefix}.${it.msg.subject}`, it.msg.data, { headers: h, msgID: `dlq-${it.msg.seq}` }));
+    pending.push(d.js.publish(`${d.deadletterPrefix}.${it.subject}`, it.data ?? new Uint8Array(0), { headers: h, msgID: `dlq-${it.seq}` }));
   }
   await Promise.all(pending);
 }

@@ -3,7 +3,7 @@
  * writing through clickhouse.writer (ack only after ClickHouse accepted the batch).
  * Memory is bounded: at most one batch being written, one filling, and the client's pull buffer.
  */
-import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Db } from '../clickhouse/client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { NatsConnection } from '../runtime/nats.ts';
@@ -53,7 +53,7 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
   let inFlight: Promise<unknown> = Promise.resolve();
   let lock: Promise<void> = Promise.resolve();
   const deps = {
-    db: o.db, js, deadletterPrefix: names.deadletterPrefix, log: o.log, metrics: o.metrics,
+    db: o.db, nc: o.nc, js, deadletterPrefix: names.deadletterPrefix, log: o.log, metrics: o.metrics,
     ackWaitMs: settings.ackWaitMs, stopping: () => stopping,
   };
 
@@ -83,7 +83,10 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
     for await (const m of messages) {
       o.metrics.received.inc();
       if (current.length === 0) currentStarted = performance.now();
-      current.push({ msg: m, result: processMessage(m.subject, m.data, m.seq, names.subjectPrefix) });
+      const info = m.info;
+      const result = processMessage(m.subject, m.data, info.streamSequence, names.subjectPrefix);
+      current.push({ reply: replyOf(m), subject: m.subject, seq: info.streamSequence, deliveryCount: info.deliveryCount,
+        data: result.kind === 'deadLetter' ? m.data.slice() : undefined, result });
       if (current.length >= batchSize) await rotate();
     }
   })().catch((err: Error) => o.log.error({ err: err.message }, 'consume loop ended'));
@@ -103,4 +106,14 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
       o.log.info({ written: o.metrics.written.get(), rejected: o.metrics.rejected.get() }, 'ingest stopped');
     },
   };
+}
+
+/**
+ * The message's JetStream reply subject ($JS.ACK.…), where acks go. nats.js exposes it on its JsMsg
+ * implementation but not on the interface; fail loudly if that ever changes rather than never acking.
+ */
+function replyOf(m: JsMsg): string {
+  const reply = (m as Partial<{ reply: string }>).reply;
+  if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) throw new Error('JetStream message without an ack subject');
+  return reply;
 }

@@ -14,15 +14,17 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const NATS_INSTALL_HINT = 'nats-server was not found on PATH. Install it with `sudo apt-get install -y nats-server` ' +
   '(Debian/Ubuntu; or download it from nats.io), or point NATS_URL at a running server.';
 
-export function findNatsServer(): string | undefined {
-  for (const candidate of ['nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server']) {
+/** NATS_SERVER_BIN overrides the search (a test sets it to a missing path to check the start-up message). */
+export function findNatsServer(override?: string): string | undefined {
+  const candidates = override ? [override] : ['nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server'];
+  for (const candidate of candidates) {
     try { execFileSync(candidate, ['--version'], { stdio: 'ignore' }); return candidate; } catch { /* try the next */ }
   }
   return undefined;
 }
 
-export async function startLocalNats(sup: Supervisor, o: { dataDir: string; port: number; host?: string; quiet?: boolean }): Promise<{ url: string; running: Running }> {
-  const bin = findNatsServer();
+export async function startLocalNats(sup: Supervisor, o: { dataDir: string; port: number; host?: string; quiet?: boolean; bin?: string }): Promise<{ url: string; running: Running }> {
+  const bin = findNatsServer(o.bin);
   if (!bin) throw new Error(NATS_INSTALL_HINT);
   mkdirSync(o.dataDir, { recursive: true });
   const host = o.host ?? '127.0.0.1';

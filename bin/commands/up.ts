@@ -54,7 +54,7 @@ Example:
 
     try {
       const where: [string, string][] = [];
-      const natsUrl = cfg.NATS_URL ?? (await startLocalNats(sup, { dataDir: dataPath(cfg, 'nats'), port: cfg.TOWER_NATS_PORT, quiet: true })).url;
+      const natsUrl = cfg.NATS_URL ?? (await startLocalNats(sup, { dataDir: dataPath(cfg, 'nats'), port: cfg.TOWER_NATS_PORT, quiet: true, bin: cfg.NATS_SERVER_BIN })).url;
       where.push(['nats', `${natsUrl}${cfg.NATS_URL ? '' : ` (JetStream store ${dataPath(cfg, 'nats')})`}`]);
       const chUrl = cfg.CLICKHOUSE_URL ?? (await startEmbeddedClickHouse(sup, { dataDir: dataPath(cfg, 'clickhouse'),
         port: cfg.TOWER_CLICKHOUSE_PORT, password: cfg.CLICKHOUSE_PASSWORD || undefined, quiet: true })).url;
