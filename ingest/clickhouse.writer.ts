@@ -33,7 +33,12 @@ export interface BatchItem {
 /** JetStream acknowledgement protocol bodies (ADR-15): sent to a message's reply subject. */
 const ACK = new Uint8Array(0);
 const WORKING = new TextEncoder().encode('+WPI');
-const term = (reason: string) => new TextEncoder().encode(`+TERM ${reason}`);
+/**
+ * Plain +TERM: nats-server 2.9 silently ignores "+TERM <reason>" (reasons arrived in 2.10), which left every
+ * reject pending and redelivered forever (measured on 2.9.10). The reason lives in the rejects row and the
+ * dead-letter header instead.
+ */
+const TERM = new TextEncoder().encode('+TERM');
 
 export interface WriterDeps {
   db: Db;
@@ -45,6 +50,8 @@ export interface WriterDeps {
   ackWaitMs: number;
   /** True once shutdown began: a failing batch is then left un-acked for redelivery instead of retried. */
   stopping: () => boolean;
+  /** Told after every attempt, so readiness turns false during an outage rather than after it. */
+  health?: (ok: boolean) => void;
 }
 
 /** Back-off while ClickHouse is unavailable: 100 ms doubling to 5 s, so recovery is noticed within 5 s. */
@@ -55,27 +62,37 @@ export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'wr
   const started = performance.now();
   let filtered = false;
   let delay = BACKOFF_MIN_MS;
-  let lastWorking = Date.now();
   const duplicates = new Set<BatchItem>();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if (!filtered) { await dropStoredRedeliveries(d, items, duplicates); filtered = true; }
-      await insertAll(d, items, duplicates);
-      await publishDeadLetters(d, items);
-      break;
-    } catch (err) {
-      d.metrics.writeErrors.inc();
-      d.log.warn({ attempt, err: describe(err), events: items.length }, 'batch write failed; retrying');
-      if (d.stopping()) return 'abandoned';
-      await sleep(delay);
-      delay = Math.min(delay * 2, BACKOFF_MAX_MS);
-      // Keep the messages ours: without working() they would be redelivered after ack_wait and written twice.
-      if (Date.now() - lastWorking > d.ackWaitMs / 3) { for (const it of items) d.nc.publish(it.reply, WORKING); lastWorking = Date.now(); }
+  // Keep the messages ours: without working() they would be redelivered after ack_wait and written twice.
+  // On a timer, not after a failed attempt: one hung attempt lasts request_timeout (30 s = ack_wait) by itself.
+  const keepAlive = setInterval(() => {
+    try { for (const it of items) d.nc.publish(it.reply, WORKING); } catch { /* connection closed: redelivery follows */ }
+  }, Math.max(100, d.ackWaitMs / 3));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!filtered) { await dropStoredRedeliveries(d, items, duplicates); filtered = true; }
+        await insertAll(d, items, duplicates);
+        await publishDeadLetters(d, items);
+        break;
+      } catch (err) {
+        d.metrics.writeErrors.inc();
+        d.health?.(false);
+        d.log.warn({ attempt, err: describe(err), events: items.length }, 'batch write failed; retrying');
+        if (d.stopping()) return 'abandoned';
+        await sleep(delay);
+        delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+        // Re-check after the back-off: stop() during the sleep must not start another (up to 30 s) attempt.
+        if (d.stopping()) return 'abandoned';
+      }
     }
+  } finally {
+    clearInterval(keepAlive);
   }
+  d.health?.(true);
   let written = 0;
   for (const it of items) {
-    if (it.result.kind === 'row') { d.nc.publish(it.reply, ACK); if (!duplicates.has(it)) written++; } else d.nc.publish(it.reply, term(it.result.reason.slice(0, 200)));
+    if (it.result.kind === 'row') { d.nc.publish(it.reply, ACK); if (!duplicates.has(it)) written++; } else d.nc.publish(it.reply, TERM);
   }
   d.metrics.written.inc(written);
   d.metrics.duplicatesDropped.inc(duplicates.size);
@@ -85,8 +102,16 @@ export async function writeBatch(d: WriterDeps, items: BatchItem[]): Promise<'wr
 }
 
 async function dropStoredRedeliveries(d: WriterDeps, items: BatchItem[], duplicates: Set<BatchItem>): Promise<void> {
+  // A message redelivered while its first copy still waited in our buffer can sit in the same batch twice.
+  const seen = new Set<string>();
+  for (const it of items) {
+    if (it.result.kind !== 'row') continue;
+    if (seen.has(it.result.id)) duplicates.add(it);
+    else seen.add(it.result.id);
+  }
   const byFamily = new Map<Family, BatchItem[]>();
   for (const it of items) {
+    if (duplicates.has(it)) continue;
     if (it.result.kind !== 'row' || it.deliveryCount <= 1) continue;
     const list = byFamily.get(it.result.family) ?? [];
     list.push(it);

@@ -73,6 +73,8 @@ describe('crash recovery', () => {
       await waitFor('every event written', async () => (await totalStored(db)).distinct >= 40_000, 180_000);
       expect(sortedEntries(await storedCounts(db, true))).toEqual(sortedEntries(published));
       expect(metrics.writeErrors.get()).toBeGreaterThan(0);
+      const t = await totalStored(db);
+      expect(t.raw).toBe(t.distinct);
     } finally {
       await ingest.stop();
     }

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const ingest = await startIngest({
     nc, db, log, metrics, durable: cfg.INGEST_DURABLE, batchSize: cfg.INGEST_BATCH_SIZE, flushMs: cfg.INGEST_FLUSH_MS,
     consumer: { ackWaitMs: cfg.INGEST_ACK_WAIT_MS, maxAckPending: cfg.INGEST_MAX_ACK_PENDING },
+    // Exit so the supervisor (or systemd/k8s) restarts us; unacked events are redelivered to the others.
+    onFatal: (err) => { log.fatal({ err: err.message }, 'consumer stopped; exiting'); process.exit(1); },
   });
   const probe = await startProbeServer({ port: cfg.INGEST_METRICS_PORT, registry: metrics.registry,
     ready: () => ({ ok: ingest.healthy() && !nc.isClosed() }) });

@@ -24,6 +24,8 @@ export interface IngestOptions {
   /** A partial batch is written after this long, so a quiet stream still lands within ~flushMs. */
   flushMs?: number;
   consumer?: ConsumerSettings;
+  /** Called when consuming stops on its own (not by stop()); the process should exit so it is restarted. */
+  onFatal?: (err: Error) => void;
 }
 
 export interface IngestHandle {
@@ -54,16 +56,23 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
   let lock: Promise<void> = Promise.resolve();
   const deps = {
     db: o.db, nc: o.nc, js, deadletterPrefix: names.deadletterPrefix, log: o.log, metrics: o.metrics,
-    ackWaitMs: settings.ackWaitMs, stopping: () => stopping,
+    ackWaitMs: settings.ackWaitMs, stopping: () => stopping, health: (ok: boolean) => { healthy = ok; },
   };
+  /** The batch a rotate took and that waits for the previous write: it needs keep-alives too. */
+  let waiting: BatchItem[] = [];
+  let rotatePending = false;
 
   /** Hand the filling batch to the writer once the previous write finished (serialised by `lock`). */
   const rotate = () => {
+    rotatePending = true;
     lock = lock.then(async () => {
+      rotatePending = false;
       if (current.length === 0) return;
-      const batch = current;
+      waiting = current;
       current = [];
       await inFlight;
+      const batch = waiting;
+      waiting = [];
       inFlight = writeBatch(deps, batch).then((r) => { healthy = r === 'written'; o.metrics.buffered.set(current.length); },
         (err: Error) => { healthy = false; o.log.error({ err: err.message }, 'batch write crashed'); });
     });
@@ -71,11 +80,19 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
   };
 
   const timer = setInterval(() => {
-    if (current.length > 0 && performance.now() - currentStarted >= flushMs) void rotate();
+    // While a write is stuck, one queued rotate is enough; more would only make tiny batches after recovery.
+    if (!rotatePending && current.length > 0 && performance.now() - currentStarted >= flushMs) void rotate();
   }, Math.max(10, flushMs / 2));
 
+  // Events held here while a write is slow (the filling batch, the one queued behind the write) would be
+  // redelivered after ack_wait and could be written twice; the writer keeps its own in-flight batch alive.
+  const keepAlive = setInterval(() => {
+    try { for (const it of [...current, ...waiting]) o.nc.publish(it.reply, WORKING_BODY); } catch { /* closed: redelivery follows */ }
+  }, Math.max(100, settings.ackWaitMs / 3));
+
   const lagTimer = setInterval(() => {
-    consumer.info(true).then((i) => { o.metrics.lag.set(i.num_pending); o.metrics.ackPending.set(i.num_ack_pending); },
+    // info(true) returns the cached ConsumerInfo from startup, so lag/ack-pending never moved; ask the server.
+    consumer.info().then((i) => { o.metrics.lag.set(i.num_pending); o.metrics.ackPending.set(i.num_ack_pending); },
       () => undefined);
   }, 2_000);
 
@@ -89,7 +106,12 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
         data: result.kind === 'deadLetter' ? m.data.slice() : undefined, result });
       if (current.length >= batchSize) await rotate();
     }
-  })().catch((err: Error) => o.log.error({ err: err.message }, 'consume loop ended'));
+    if (!stopping) throw new Error('the consumer stopped delivering');
+  })().catch((err: Error) => {
+    healthy = false;
+    o.log.error({ err: err.message }, 'consume loop ended');
+    if (!stopping) o.onFatal?.(err);
+  });
 
   o.log.info({ stream: names.ops, durable, batchSize, flushMs }, 'ingest started');
   return {
@@ -103,10 +125,13 @@ export async function startIngest(o: IngestOptions): Promise<IngestHandle> {
       clearInterval(timer);
       await rotate();
       await inFlight;
+      clearInterval(keepAlive);
       o.log.info({ written: o.metrics.written.get(), rejected: o.metrics.rejected.get() }, 'ingest stopped');
     },
   };
 }
+
+const WORKING_BODY = new TextEncoder().encode('+WPI');
 
 /**
  * The message's JetStream reply subject ($JS.ACK.…), where acks go. nats.js exposes it on its JsMsg

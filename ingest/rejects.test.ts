@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { selectRows } from '../clickhouse/client.ts';
-import { DEADLETTER_STREAM, subjectFor, EVENT_TYPES } from '../contracts/index.ts';
+import { DEADLETTER_STREAM, OPS_STREAM, subjectFor, EVENT_TYPES } from '../contracts/index.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { startBackbone, totalStored, waitFor, type Backbone } from '../test/backbone.ts';
 import { simulatedEvents } from '../test/events.ts';
@@ -72,8 +72,12 @@ describe('rejects', () => {
     const stored = await totalStored(bb.db);
     expect(stored.distinct).toBeGreaterThanOrEqual(validIds.size);
     expect(stored.distinct).toBe(metrics.written.get());
-    const dl = await (await jetstreamManager(bb.nc)).streams.info(DEADLETTER_STREAM);
+    const jsm = await jetstreamManager(bb.nc);
+    const dl = await jsm.streams.info(DEADLETTER_STREAM);
     expect(dl.state.messages).toBe(metrics.rejected.get());
+    // Terminated, not left pending: nats-server 2.9 ignores "+TERM <reason>", which would redeliver every
+    // reject forever and fill max_ack_pending.
+    await waitFor('nothing left pending', async () => (await jsm.consumers.info(OPS_STREAM, 'ingest-clickhouse')).num_ack_pending === 0, 10_000);
   });
 
   test('a reject keeps the reason and the raw payload for diagnosis', async () => {
