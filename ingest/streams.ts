@@ -25,11 +25,16 @@ export const DEFAULT_LIMITS: StreamLimits = {
 export interface ConsumerSettings {
   /** Explicit acks: with several ingest processes, AckAll would ack another process's un-inserted events. */
   ackWaitMs: number;
-  /** Must exceed (batch size × batches in flight × processes); the default 1000 silently caps throughput. */
+  /**
+   * Must exceed what one process holds (batch filling + batch writing + pull buffer = 3 × 10k): JetStream's
+   * default 1000 silently caps throughput. It is also the memory bound during a long ClickHouse outage: nats.js
+   * re-issues pulls on missed heartbeats while the loop is blocked, and only this limit stops delivery
+   * (40k events ≈ 60 MB, inside the ingest heap cap; 100k measured as too much for it).
+   */
   maxAckPending: number;
 }
 
-export const DEFAULT_CONSUMER: ConsumerSettings = { ackWaitMs: 30_000, maxAckPending: 100_000 };
+export const DEFAULT_CONSUMER: ConsumerSettings = { ackWaitMs: 30_000, maxAckPending: 40_000 };
 
 export interface StreamNames { ops: string; deadletter: string; subjectPrefix: string; deadletterPrefix: string }
 
