@@ -20,11 +20,10 @@ import { ingestProcessArgs } from '../ingest/process.ts';
 import { createPublisher, type Publishable } from '../ingest/publish.ts';
 import { ensureStreams } from '../ingest/streams.ts';
 import { childEnv } from '../runtime/env.ts';
-import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../runtime/local-services.ts';
+import { freePort, REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../runtime/local-services.ts';
 import { connectNats } from '../runtime/nats.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
 import { createScenario } from '../simulator/scenario.ts';
-import { freePort } from '../test/backbone.ts';
 
 const { values: args } = parseArgs({ options: {
   events: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '10000' }, help: { type: 'boolean' },

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { childEnv } from './env.ts';
@@ -13,6 +14,16 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const NATS_INSTALL_HINT = 'nats-server was not found on PATH. Install it with `sudo apt-get install -y nats-server` ' +
   '(Debian/Ubuntu; or download it from nats.io), or point NATS_URL at a running server.';
+
+/** A TCP port free on loopback right now (nats-server 2.9 does not report the port it picked for -p 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** NATS_SERVER_BIN overrides the search (a test sets it to a missing path to check the start-up message). */
 export function findNatsServer(override?: string): string | undefined {

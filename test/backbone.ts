@@ -3,27 +3,18 @@
  * (embedded in a child process, or CLICKHOUSE_URL), a fresh database, and helpers to publish and count.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { selectRows, type Db } from '../clickhouse/client.ts';
-import { EVENT_TABLES } from '../clickhouse/event-rows.ts';
+import type { Db } from '../clickhouse/client.ts';
+import { countStoredByType, countStoredEvents } from '../clickhouse/queries/countStoredEvents.ts';
 import { subjectFor, type OpsEvent } from '../contracts/index.ts';
 import { createPublisher } from '../ingest/publish.ts';
 import { ensureStreams } from '../ingest/streams.ts';
-import { startLocalNats } from '../runtime/local-services.ts';
+import { freePort, startLocalNats } from '../runtime/local-services.ts';
 import { connectNats, type NatsConnection } from '../runtime/nats.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
 import { startTestClickHouse, type TestClickHouse } from './clickhouse.ts';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Backbone {
   natsUrl: string;
@@ -68,25 +59,8 @@ export async function publishEvents(nc: NatsConnection, events: Iterable<OpsEven
 }
 
 /** Rows per event type across the family tables: `final` collapses duplicates, raw shows what was written. */
-export async function storedCounts(db: Db, final: boolean): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const table of Object.values(EVENT_TABLES)) {
-    const rows = await selectRows<{ type: string; n: number }>(db, 'storedCounts',
-      `SELECT type, count() AS n FROM ${table} ${final ? 'FINAL' : ''} GROUP BY type`);
-    for (const r of rows) counts.set(r.type, Number(r.n));
-  }
-  return counts;
-}
-
-export async function totalStored(db: Db): Promise<{ raw: number; distinct: number }> {
-  let raw = 0, distinct = 0;
-  for (const table of Object.values(EVENT_TABLES)) {
-    const [r] = await selectRows<{ raw: number; distinct: number }>(db, 'totalStored',
-      `SELECT count() AS raw, uniqExact(event_id) AS distinct FROM ${table}`);
-    raw += Number(r!.raw); distinct += Number(r!.distinct);
-  }
-  return { raw, distinct };
-}
+export const storedCounts = (db: Db, final: boolean) => countStoredByType(db, { final });
+export const totalStored = countStoredEvents;
 
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 250): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeClickHouse, connectClickHouse, type Db } from '../../clickhouse/client.ts';
@@ -13,7 +12,7 @@ import { migrate } from '../../clickhouse/migrate.ts';
 import { createIngestMetrics } from '../../ingest/metrics.ts';
 import { startIngest, type IngestHandle } from '../../ingest/ops.consumer.ts';
 import { childEnv } from '../../runtime/env.ts';
-import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
+import { freePort, REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { connectNats, type NatsConnection } from '../../runtime/nats.ts';
 import { Supervisor } from '../../runtime/supervisor.ts';
@@ -27,14 +26,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-web-e2e-'));
