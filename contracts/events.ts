@@ -9,6 +9,7 @@ import { CarrierEventSchema } from './carrier.ts';
 import { ReturnEventSchema } from './returns.ts';
 import { PurchaseOrderEventSchema } from './purchase-orders.ts';
 import { WarehouseEventSchema } from './warehouse.ts';
+import { InventoryEventSchema } from './inventory.ts';
 
 export const FAMILY_SCHEMAS = {
   orders: OrderEventSchema,
@@ -17,6 +18,7 @@ export const FAMILY_SCHEMAS = {
   returns: ReturnEventSchema,
   purchase_orders: PurchaseOrderEventSchema,
   warehouse: WarehouseEventSchema,
+  inventory: InventoryEventSchema,
 } as const;
 
 export type Family = keyof typeof FAMILY_SCHEMAS;
@@ -24,7 +26,7 @@ export const FAMILIES = Object.keys(FAMILY_SCHEMAS) as Family[];
 
 export const OpsEventSchema = z.discriminatedUnion('type', [
   OrderEventSchema, StockEventSchema, CarrierEventSchema, ReturnEventSchema, PurchaseOrderEventSchema,
-  WarehouseEventSchema,
+  WarehouseEventSchema, InventoryEventSchema,
 ]);
 export type OpsEvent = z.infer<typeof OpsEventSchema>;
 export type OpsEventType = OpsEvent['type'];

@@ -6,5 +6,6 @@ export * from './carrier.ts';
 export * from './returns.ts';
 export * from './purchase-orders.ts';
 export * from './warehouse.ts';
+export * from './inventory.ts';
 export * from './events.ts';
 export * from './streams.ts';

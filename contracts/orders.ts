@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { eventSchema, Id, Instant, Money, Quantity, SkuQty } from './envelope.ts';
 
 export const Channel = z.enum(['dtc-web', 'marketplace-a', 'marketplace-b', 'wholesale-portal']);
+export type Channel = z.infer<typeof Channel>;
 export const Priority = z.enum(['standard', 'expedited', 'express']);
 
 export const OrderLine = z.object({ sku: Id, qty: Quantity, unitPrice: Money });

@@ -1,0 +1,52 @@
+/**
+ * Inventory movements: the ledger of governed states per SKU-location, emitted by the allocation service
+ * (the only writer of these states). Positions are the sum of movements, never edited in place.
+ */
+import { z } from 'zod';
+import { eventSchema, Id } from './envelope.ts';
+import { Channel } from './orders.ts';
+
+/**
+ * The governed states of a SKU-location. `on_hand` counts every unit in the building (held and damaged ones
+ * included); the others say what part of it (or of what is coming) may not be promised.
+ */
+export const InventoryState = z.enum([
+  'on_hand', 'reserved', 'quality_hold', 'damaged', 'in_transit', 'pending_inspection', 'channel_commitment',
+  'safety_stock',
+]);
+export type InventoryState = z.infer<typeof InventoryState>;
+
+/** Why a movement happened; the reference names the order, hold, PO, ASN, transfer, RMA or adjustment. */
+export const MovementReason = z.enum([
+  'receipt', 'adjustment', 'cycle_count', 'transfer_out', 'transfer_in', 'asn_shipped', 'asn_received',
+  'quality_hold', 'quality_release', 'quality_scrap', 'damage', 'damage_disposed', 'return_received',
+  'return_restock', 'return_disposed', 'reserve', 'hold', 'hold_expired', 'release', 'commit', 'commitment_set',
+  'safety_stock_set',
+]);
+export type MovementReason = z.infer<typeof MovementReason>;
+
+export const Movement = z.object({
+  state: InventoryState,
+  delta: z.number().int().min(-10_000_000).max(10_000_000).refine((n) => n !== 0, 'delta must not be 0'),
+  /** Set for channel commitments and reservations made by a channel. */
+  channel: Channel.optional(),
+});
+export type Movement = z.infer<typeof Movement>;
+
+/**
+ * One change of one SKU at one location (`site`), with every state it touched. `logSeq` is the allocation
+ * log sequence that made it, so a reader can compare positions at an exact point of the log.
+ */
+export const InventoryMovedSchema = eventSchema('inventory.moved', {
+  sku: Id,
+  reason: MovementReason,
+  reference: Id,
+  movements: z.array(Movement).min(1).max(8),
+  logSeq: z.number().int().nonnegative(),
+  /** The event that caused it (a stock event, return …), when one did. */
+  causeEventId: Id.optional(),
+});
+export type InventoryMoved = z.infer<typeof InventoryMovedSchema>;
+
+export const InventoryEventSchema = z.discriminatedUnion('type', [InventoryMovedSchema]);
+export type InventoryEvent = z.infer<typeof InventoryEventSchema>;
