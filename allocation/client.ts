@@ -1,0 +1,51 @@
+/**
+ * Calling the allocation service over NATS request/reply. While leadership moves (a crash, a deploy) there is
+ * briefly no responder, or an answer `unavailable`: the client retries with the same body — every mutating
+ * request is idempotent by its key — until `retryForMs` has passed.
+ */
+import { type AllocationOp, type AllocationReply } from '../contracts/api/allocation.ts';
+import type { NatsConnection } from '../runtime/nats.ts';
+
+export interface AllocationClientOptions {
+  nc: NatsConnection;
+  requestPrefix?: string;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  /** Keep retrying an unanswered or `unavailable` request this long (covers a leader takeover: lease TTL + replay). */
+  retryForMs?: number;
+}
+
+export interface AllocationClient {
+  call<T = unknown>(op: AllocationOp, body: unknown): Promise<AllocationReply<T>>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createAllocationClient(o: AllocationClientOptions): AllocationClient {
+  const prefix = o.requestPrefix ?? 'alloc';
+  const timeout = o.timeoutMs ?? 2_000;
+  const retryFor = o.retryForMs ?? 15_000;
+  return {
+    async call<T>(op: AllocationOp, body: unknown): Promise<AllocationReply<T>> {
+      const payload = typeof body === 'string' ? body : JSON.stringify(body);
+      const deadline = Date.now() + retryFor;
+      let wait = 25;
+      for (;;) {
+        let why: string;
+        try {
+          const m = await o.nc.request(`${prefix}.${op}`, payload, { timeout });
+          const reply = m.json<AllocationReply<T>>();
+          if (reply.ok || reply.error.code !== 'unavailable') return reply;
+          why = reply.error.message;
+        } catch (err) {
+          why = (err as Error).message; // no responders (no leader yet) or a timeout
+        }
+        if (Date.now() + wait > deadline) {
+          return { ok: false, error: { code: 'unavailable', message: `allocation service did not answer ${op}: ${why}` } };
+        }
+        await sleep(wait);
+        wait = Math.min(wait * 2, 500);
+      }
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * One leadership term: rebuild the state from the log, then serve requests, apply operational events and
+ * expire holds — every change made durable in the log (group commit: the changes decided while one append
+ * is in flight go together in the next) before its answer is sent. Any append failure ends the term: the
+ * in-memory state may hold changes that never became durable, so it is thrown away and rebuilt.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type { Msg, Subscription } from '@nats-io/nats-core';
+import { ALLOCATION_OPS, type AllocationOp, type AllocationReply } from '../contracts/api/allocation.ts';
+import { parseEvent } from '../contracts/index.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { NatsConnection } from '../runtime/nats.ts';
+import { Allocator } from './allocator.ts';
+import type { Change } from './changes.ts';
+import { Emitter, readWatermark } from './emitter.ts';
+import type { LocationProfile } from './locations.ts';
+import { encodeBatch, LogWriter, MAX_BATCH_BYTES, replayLog, type AllocationNames } from './log.ts';
+import type { AllocationMetrics } from './metrics.ts';
+
+export interface TermOptions {
+  nc: NatsConnection;
+  names: AllocationNames;
+  opsStream: string;
+  locations: LocationProfile[];
+  stateKv: KV;
+  log: Logger;
+  metrics: AllocationMetrics;
+  /** Called once when the term ends on its own (append refused, emit failed): the caller gives up the lease. */
+  onEnd: (reason: string) => void;
+}
+
+export interface Term { readonly allocator: Allocator; stop(reason: string): Promise<void> }
+
+interface Pending { changes: Change[]; encoded: string[]; bytes: number; replies: AllocationReply<unknown>[]; respond: () => void }
+
+const OPS = new Set<string>(ALLOCATION_OPS);
+const SWEEP_MS = 200;
+const PRUNE_MS = 60_000;
+/** Queue depth at which the feed waits: operational events must not starve requests of log capacity. */
+const FEED_MAX_QUEUE = 2_000;
+const FEED_TYPES = /^(stock\.|returns\.(received|dispositioned)|purchase_orders\.|orders\.(shipped|cancelled))/;
+
+function patchLogSeq(reply: AllocationReply<unknown>, seq: number): void {
+  if (reply.ok && typeof reply.result === 'object' && reply.result !== null && 'logSeq' in reply.result) {
+    (reply.result as { logSeq: number }).logSeq = seq;
+  }
+}
+
+export async function startTerm(o: TermOptions): Promise<Term> {
+  const { nc, names, log, metrics } = o;
+  const started = performance.now();
+  const allocator = new Allocator({ locations: o.locations });
+  const watermark = await readWatermark(o.stateKv);
+  const unemitted: { changes: Change[]; seq: number }[] = [];
+  const lastSeq = await replayLog(nc, names, (changes, seq) => {
+    for (const c of changes) {
+      allocator.apply(c, seq);
+      if (c.idem) patchLogSeq(c.idem.reply as AllocationReply<unknown>, seq);
+    }
+    if (seq > watermark) unemitted.push({ changes, seq });
+  });
+  metrics.replaySeconds.set((performance.now() - started) / 1000);
+  const writer = new LogWriter(nc, names.logSubject, lastSeq);
+  let active = true;
+  /** False once an answer could be wrong: after a failed append or when the term stops. */
+  let serving = true;
+  let ended = false;
+  const end = (reason: string) => {
+    if (ended) return;
+    ended = true;
+    void stop(reason).then(() => o.onEnd(reason));
+  };
+  const emitter = new Emitter({ nc, kv: o.stateKv, subject: `${names.eventPrefix}.inventory.moved`, source: 'allocation',
+    watermark, onFailure: (err) => { log.error({ err: err.message }, 'publishing inventory events failed'); end('emit failed'); } });
+  for (const u of unemitted) await emitter.emit(u.changes, u.seq);
+  log.info({ logSeq: lastSeq, opsSeq: allocator.state.opsSeq, reEmitted: unemitted.length,
+    replayMs: Math.round(performance.now() - started) }, 'leader: state rebuilt from the log');
+
+  const queue: Pending[] = [];
+  let appending = false;
+
+  async function drain(): Promise<void> {
+    appending = true;
+    while (queue.length > 0 && active) {
+      const batch: Pending[] = [queue.shift()!];
+      let bytes = batch[0]!.bytes;
+      while (queue.length > 0 && bytes + queue[0]!.bytes < MAX_BATCH_BYTES) { bytes += queue[0]!.bytes; batch.push(queue.shift()!); }
+      const changes = batch.flatMap((p) => p.changes);
+      let seq = writer.seq;
+      if (changes.length > 0) {
+        const t = performance.now();
+        try {
+          seq = await writer.append(`{"v":1,"changes":[${batch.flatMap((p) => p.encoded).join(',')}]}`);
+        } catch (err) {
+          log.error({ err: (err as Error).message, expectedLastSeq: writer.seq }, 'log append failed: ending the term');
+          // Not durable, perhaps not even decided on the state the next leader rebuilds: answer `unavailable`.
+          serving = false;
+          for (const p of [...batch, ...queue.splice(0)]) p.respond();
+          appending = false;
+          end('log append failed');
+          return;
+        }
+        metrics.appendLatency.observe((performance.now() - t) / 1000);
+        metrics.batchChanges.observe(changes.length);
+        metrics.logSeq.set(seq);
+        allocator.state.logSeq = seq;
+        for (const p of batch) for (const r of p.replies) patchLogSeq(r, seq);
+      }
+      for (const p of batch) p.respond();
+      if (changes.length > 0) await emitter.emit(changes, seq);
+    }
+    appending = false;
+  }
+
+  /** Queue changes for the log; `respond` runs once they are durable (or after the term ended: `serving` is false). */
+  function submit(changes: Change[], replies: AllocationReply<unknown>[], respond: () => void): void {
+    if (changes.length === 0 && !appending && queue.length === 0) { respond(); return; }
+    const encoded = changes.map((c) => JSON.stringify(c));
+    queue.push({ changes, encoded, bytes: encoded.reduce((n, e) => n + e.length + 1, 0), replies, respond });
+    if (!appending) void drain();
+  }
+
+  const unavailable = JSON.stringify({ ok: false, error: { code: 'unavailable', message: 'allocation leader changed; retry' } });
+  function onRequest(err: Error | null, msg: Msg): void {
+    if (err) return;
+    const t = performance.now();
+    const op = msg.subject.slice(names.requestPrefix.length + 1) as AllocationOp;
+    if (!serving) { msg.respond(unavailable); return; }
+    let body: unknown;
+    try { body = msg.json(); } catch {
+      msg.respond(JSON.stringify({ ok: false, error: { code: 'bad_request', message: 'body is not valid JSON' } }));
+      metrics.requests.inc(1, { op, outcome: 'bad_request' });
+      return;
+    }
+    if (!OPS.has(op)) {
+      msg.respond(JSON.stringify({ ok: false, error: { code: 'not_found', message: `unknown operation ${op}` } }));
+      return;
+    }
+    const { reply, changes } = allocator.handle(op, body, Date.now());
+    submit(changes, [reply], () => {
+      msg.respond(serving ? JSON.stringify(reply) : unavailable);
+      const outcome = reply.ok ? ((reply.result as { status?: string }).status === 'refused' ? 'refused' : 'ok') : reply.error.code;
+      metrics.requests.inc(1, { op, outcome });
+      metrics.latency.observe((performance.now() - t) / 1000);
+    });
+  }
+
+  const sub: Subscription = nc.subscribe(`${names.requestPrefix}.*`, { queue: 'allocation', callback: onRequest });
+
+  // Expire holds and prune retention on timers; both are ordinary changes in the log.
+  const sweeper = setInterval(() => {
+    if (!active) return;
+    const c = allocator.sweep(Date.now());
+    if (c) { metrics.expiredHolds.inc(c.orders?.length ?? 0); submit([c], [], () => undefined); }
+  }, SWEEP_MS);
+  const pruner = setInterval(() => { if (active) submit([allocator.prune(Date.now())], [], () => undefined); }, PRUNE_MS);
+
+  // The feed: operational events from the OPS stream, from just after the last one the log applied.
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(o.opsStream, { opt_start_seq: allocator.state.opsSeq + 1,
+    deliver_policy: 'by_start_sequence' as never });
+  const messages = await consumer.consume({ max_messages: 1_000 });
+  const feedDone = (async () => {
+    for await (const m of messages) {
+      if (!active) break;
+      const type = m.subject.slice(m.subject.indexOf('.') + 1);
+      if (!FEED_TYPES.test(type)) continue;
+      let parsed;
+      try { parsed = parseEvent(m.json(), undefined); } catch { continue; } // ingest dead-letters it
+      if (!parsed.ok) continue;
+      while (queue.length > FEED_MAX_QUEUE && active) await new Promise((r) => setTimeout(r, 2));
+      if (!active) break;
+      const c = allocator.feed(parsed.event, m.seq, Date.now());
+      if (c) { metrics.feedEvents.inc(); metrics.opsSeq.set(m.seq); submit([c], [], () => undefined); }
+    }
+  })().catch((err: Error) => { log.error({ err: err.message }, 'feed stopped'); end('feed failed'); });
+
+  metrics.leader.set(1);
+  metrics.takeovers.inc();
+
+  async function stop(reason: string): Promise<void> {
+    if (!active) return;
+    active = false;
+    serving = false;
+    log.warn({ reason }, 'leader term ends');
+    metrics.leader.set(0);
+    clearInterval(sweeper);
+    clearInterval(pruner);
+    sub.unsubscribe();
+    await messages.close().catch(() => undefined);
+    await feedDone;
+    for (const p of queue.splice(0)) p.respond();
+    await emitter.close();
+  }
+
+  return { allocator, stop: (reason) => { ended = true; return stop(reason); } };
+}
