@@ -13,10 +13,12 @@ export const EVENT_TABLES: Record<Family, string> = {
   returns: 'returns_events',
   purchase_orders: 'purchase_order_events',
   warehouse: 'warehouse_events',
+  inventory: 'inventory_events',
 };
 export const REJECTS_TABLE = 'rejects';
 
-type Cols = Record<string, string | number | boolean | null>;
+/** A named tuple in JSONEachRow is a JSON object; `movements` is an array of them. */
+type Cols = Record<string, string | number | boolean | null | Record<string, string | number>[]>;
 
 const sumQty = (lines: { qty: number }[]) => lines.reduce((n, l) => n + l.qty, 0);
 
@@ -67,6 +69,10 @@ function familyColumns(e: OpsEvent): Cols {
     case 'warehouse.wave_released': return { wave_id: e.waveId };
     case 'warehouse.labor_shift': return { wave_id: e.shiftId, pickers: e.pickers, packers: e.packers };
     case 'warehouse.station_throughput': return { wave_id: e.stationId, station: e.station, units: e.units };
+
+    case 'inventory.moved':
+      return { sku: e.sku, reason: e.reason, reference: e.reference, log_seq: e.logSeq, cause_event_id: e.causeEventId ?? '',
+        movements: e.movements.map((m) => ({ state: m.state, delta: m.delta, channel: m.channel ?? '' })) };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The current schema as SQL (clickhouse/schema.sql): SHOW CREATE of every table and view in a migrated
- * database, with the database name removed so the file does not depend on where it was dumped.
+ * database, with the database name removed so the file does not depend on where it was dumped. Tables come
+ * first, then views, then materialized views, so each statement only names objects created above it.
  */
 import { selectRows, type Db } from './client.ts';
 
@@ -11,7 +12,7 @@ export const SCHEMA_HEADER = `-- Current schema of the Control Tower database, g
 export async function dumpSchema(db: Db): Promise<string> {
   const tables = await selectRows<{ name: string; engine: string }>(db, 'listTables',
     `SELECT name, engine FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations'
-     ORDER BY engine = 'MaterializedView', name`);
+     ORDER BY engine = 'MaterializedView', engine = 'View', name`);
   const parts: string[] = [];
   for (const t of tables) {
     const [row] = await selectRows<{ statement: string }>(db, 'showCreate', 'SHOW CREATE TABLE {t:Identifier}', { t: t.name });

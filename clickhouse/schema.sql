@@ -40,6 +40,85 @@ ORDER BY (second, family, source)
 TTL second + toIntervalDay(30)
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE inventory_drift
+(
+    `checked_at` DateTime64(3, 'UTC'),
+    `log_seq` UInt64,
+    `location` LowCardinality(String),
+    `sku` String,
+    `state` LowCardinality(String),
+    `allocation_qty` Int64,
+    `ledger_qty` Int64,
+    `drift` Int64
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMMDD(checked_at)
+ORDER BY (checked_at, location, sku, state)
+TTL toDateTime(checked_at) + toIntervalDay(30)
+SETTINGS non_replicated_deduplication_window = 100, index_granularity = 8192;
+
+CREATE TABLE inventory_drift_checks
+(
+    `checked_at` DateTime64(3, 'UTC'),
+    `log_seq` UInt64,
+    `positions_checked` UInt32,
+    `drifted` UInt32,
+    `abs_drift` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(checked_at)
+ORDER BY checked_at
+TTL toDateTime(checked_at) + toIntervalDay(30)
+SETTINGS non_replicated_deduplication_window = 100, index_granularity = 8192;
+
+CREATE TABLE inventory_events
+(
+    `event_id` String,
+    `type` LowCardinality(String),
+    `occurred_at` DateTime64(3, 'UTC'),
+    `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `source` LowCardinality(String),
+    `site` LowCardinality(String),
+    `schema_version` UInt16,
+    `stream_seq` UInt64,
+    `sku` String,
+    `reason` LowCardinality(String),
+    `reference` String,
+    `log_seq` UInt64,
+    `cause_event_id` String,
+    `movements` Array(Tuple(
+        state LowCardinality(String),
+        delta Int64,
+        channel LowCardinality(String))),
+    `payload` String CODEC(ZSTD(1)),
+    INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY (site, sku, occurred_at, event_id)
+SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
+
+CREATE TABLE inventory_ledger
+(
+    `event_id` String,
+    `movement_index` UInt8,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `location` LowCardinality(String),
+    `sku` String,
+    `state` LowCardinality(String),
+    `delta` Int64,
+    `channel` LowCardinality(String),
+    `reason` LowCardinality(String),
+    `reference` String,
+    `log_seq` UInt64,
+    `cause_event_id` String
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY (location, sku, state, event_id, movement_index)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE orders_events
 (
     `event_id` String,
@@ -180,6 +259,55 @@ PARTITION BY toYYYYMM(occurred_at)
 ORDER BY (site, type, occurred_at, event_id)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE VIEW inventory_daily
+(
+    `day` Date,
+    `location` LowCardinality(String),
+    `sku` String,
+    `state` LowCardinality(String),
+    `net_delta` Int64,
+    `movements` UInt64
+)
+AS SELECT
+    toDate(occurred_at) AS day,
+    location,
+    sku,
+    state,
+    sum(delta) AS net_delta,
+    count() AS movements
+FROM inventory_ledger
+FINAL
+GROUP BY
+    day,
+    location,
+    sku,
+    state;
+
+CREATE VIEW inventory_positions
+(
+    `location` LowCardinality(String),
+    `sku` String,
+    `state` LowCardinality(String),
+    `qty` Int64,
+    `movements` UInt64,
+    `last_log_seq` UInt64,
+    `last_moved_at` DateTime64(3, 'UTC')
+)
+AS SELECT
+    location,
+    sku,
+    state,
+    sum(delta) AS qty,
+    count() AS movements,
+    max(log_seq) AS last_log_seq,
+    max(occurred_at) AS last_moved_at
+FROM inventory_ledger
+FINAL
+GROUP BY
+    location,
+    sku,
+    state;
+
 CREATE MATERIALIZED VIEW ingest_rate_carrier_mv TO ingest_rate
 (
     `second` DateTime64(3, 'UTC'),
@@ -193,6 +321,23 @@ AS SELECT
     source,
     count() AS events
 FROM carrier_events
+GROUP BY
+    second,
+    source;
+
+CREATE MATERIALIZED VIEW ingest_rate_inventory_mv TO ingest_rate
+(
+    `second` DateTime64(3, 'UTC'),
+    `family` String,
+    `source` LowCardinality(String),
+    `events` UInt64
+)
+AS SELECT
+    toStartOfSecond(ingested_at) AS second,
+    'inventory' AS family,
+    source,
+    count() AS events
+FROM inventory_events
 GROUP BY
     second,
     source;
@@ -298,3 +443,36 @@ FROM warehouse_events
 GROUP BY
     second,
     source;
+
+CREATE MATERIALIZED VIEW inventory_ledger_mv TO inventory_ledger
+(
+    `event_id` String,
+    `movement_index` UInt8,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `location` LowCardinality(String),
+    `sku` String,
+    `state` LowCardinality(String),
+    `delta` Int64,
+    `channel` LowCardinality(String),
+    `reason` LowCardinality(String),
+    `reference` String,
+    `log_seq` UInt64,
+    `cause_event_id` String
+)
+AS SELECT
+    event_id,
+    toUInt8(i) AS movement_index,
+    occurred_at,
+    site AS location,
+    sku,
+    tupleElement(m, 'state') AS state,
+    tupleElement(m, 'delta') AS delta,
+    tupleElement(m, 'channel') AS channel,
+    reason,
+    reference,
+    log_seq,
+    cause_event_id
+FROM inventory_events
+ARRAY JOIN
+    movements AS m,
+    arrayEnumerate(movements) AS i;

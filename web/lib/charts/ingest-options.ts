@@ -8,7 +8,7 @@ import type { ChartOption } from './echarts.ts';
 
 export const SERIES_COLORS: Record<RateSeriesKey, string> = {
   orders: '#2563eb', stock: '#059669', carrier: '#d97706', returns: '#7c3aed', purchase_orders: '#0891b2',
-  warehouse: '#64748b', rejected: '#dc2626',
+  warehouse: '#64748b', inventory: '#db2777', rejected: '#dc2626',
 };
 
 const AXIS_LABEL = { color: '#64748b', fontSize: 11 };
