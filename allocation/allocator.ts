@@ -113,7 +113,7 @@ export class Allocator {
 
   private read(op: AllocationOp, req: Record<string, unknown>): AllocationReply<unknown> {
     const s = this.state;
-    if (op === 'positions') return { ok: true, result: { positions: [...s.allPositions()], logSeq: s.logSeq } };
+    if (op === 'positions') return { ok: true, result: { positions: [...s.allPositions()], logSeq: s.logSeq, movedSeq: s.movedSeq } };
     const { skus, locations, channel } = req as { skus: string[]; locations?: string[]; channel?: never };
     const unknownSkus = skus.filter((sku) => !s.knowsSku(sku));
     const positions = skus.filter((sku) => s.knowsSku(sku)).flatMap((sku) =>

@@ -38,7 +38,12 @@ export function decideFeedEvent(state: AllocationState, e: OpsEvent, now: number
       } else moves.push(move(e, e.sku, 'adjustment', e.reference ?? e.id, [{ state: 'on_hand', delta: e.qtyDelta }]));
       break;
     case 'stock.cycle_counted':
-      moves.push(move(e, e.sku, 'cycle_count', e.bin ?? e.id, [{ state: 'on_hand', delta: e.countedQty - e.expectedQty }])); break;
+      // A WMS posts a count's variance as a stock.adjusted after it, so a count moves nothing — except the first
+      // one for a SKU-location, which opens the position at the WMS's book figure (the adjustment then corrects it).
+      if (state.position(e.sku, e.site) === undefined) {
+        moves.push(move(e, e.sku, 'cycle_count', e.bin ?? e.id, [{ state: 'on_hand', delta: e.expectedQty }]));
+      }
+      break;
     case 'stock.transfer_shipped': {
       moves.push(move(e, e.sku, 'transfer_out', e.transferId, [{ state: 'on_hand', delta: -e.qty }]));
       moves.push(move(e, e.sku, 'transfer_out', e.transferId, [{ state: 'in_transit', delta: e.qty }], e.toSite));

@@ -41,16 +41,20 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-/** Read a body up to `max` bytes; null when it is larger (the rest is not read). */
+/**
+ * Read a body up to `max` bytes; null when it is larger. The rest is read and dropped, not cut off: destroying
+ * the request would close the socket before the 413 is written (requestTimeout bounds a client that never stops).
+ */
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) { resolve(null); return; }
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
+      if (size > max) return;
       size += c.length;
-      if (size > max) { resolve(null); req.destroy(); return; }
+      if (size > max) { chunks = []; resolve(null); return; }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

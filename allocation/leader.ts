@@ -105,6 +105,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
         metrics.batchChanges.observe(changes.length);
         metrics.logSeq.set(seq);
         allocator.state.logSeq = seq;
+        if (changes.some((c) => c.moves?.length)) allocator.state.movedSeq = seq;
         for (const p of batch) for (const r of p.replies) patchLogSeq(r, seq);
       }
       for (const p of batch) p.respond();

@@ -37,6 +37,8 @@ export class AllocationState {
   /** The last log sequence applied, and the last OPS sequence the feed applied. */
   logSeq = 0;
   opsSeq = 0;
+  /** The last log sequence that carried a movement: the ledger is complete to here once it has landed it. */
+  movedSeq = 0;
 
   position(sku: string, location: string): Pos | undefined {
     return this.positions.get(sku)?.get(location);
@@ -83,6 +85,7 @@ export class AllocationState {
     if (change.opsSeq !== undefined && change.opsSeq > this.opsSeq) this.opsSeq = change.opsSeq;
     if (change.pruneBefore !== undefined) this.prune(change.pruneBefore);
     if (logSeq > this.logSeq) this.logSeq = logSeq;
+    if (logSeq > this.movedSeq && change.moves?.length) this.movedSeq = logSeq;
   }
 
   private prune(before: number): void {

@@ -15,6 +15,11 @@ export const TowerEnv = CommonEnv.extend({
   /** Ingest processes sharing the durable consumer. */
   INGEST_PROCESSES: env.intFrom(1, 1, 16),
   INGEST_METRICS_PORT: env.intFrom(9464, 0, 65_535),
+  /** Allocation instances (one leads, the others stand by); the first serves HTTP on ALLOCATION_PORT, the next +1 … */
+  ALLOCATION_INSTANCES: env.intFrom(2, 1, 8),
+  ALLOCATION_PORT: env.intFrom(8090, 0, 65_535),
+  /** How often the drift check compares allocation with the ClickHouse ledger. */
+  DRIFT_CHECK_SECONDS: env.intFrom(60, 5, 86_400),
   /** Token for the web app and API; the launcher generates one for the session when unset. */
   TOWER_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SIM_ENABLED: z.enum(['0', '1']).default('1'),

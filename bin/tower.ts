@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate.ts')).simulate,
   import: async () => (await import('./commands/import.ts')).importCommand,
   contracts: async () => (await import('./commands/contracts.ts')).contractsCommand,
+  inventory: async () => (await import('./commands/inventory.ts')).inventoryCommand,
 };
 
 async function usage(): Promise<string> {

@@ -14,6 +14,8 @@ import { malform, type MalformedKind } from './malformed.ts';
 import { Random, deriveSeed } from './random.ts';
 import { createScenario, DEFAULT_ORDERS_PER_DAY, DEFAULT_SKUS, EVENTS_PER_ORDER } from './scenario.ts';
 import { DAY } from './time-zones.ts';
+import type { AllocationClient } from '../allocation/client.ts';
+import { createAllocationBridge } from './allocation.bridge.ts';
 
 export type SimulationMode = 'backfill' | 'live';
 
@@ -45,6 +47,8 @@ export interface SimulationOptions {
   onProgress?: (p: SimulationProgress) => void;
   log?: Logger;
   maxInFlight?: number;
+  /** Reserve, commit and release the simulated orders through this allocation service (as an OMS would). */
+  allocation?: AllocationClient;
 }
 
 export interface SimulationProgress {
@@ -99,6 +103,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const counts: Partial<Record<OpsEventType, number>> = {};
   const malformed: Partial<Record<MalformedKind, number>> = {};
   const batch: Publishable[] = [];
+  const bridge = o.allocation ? createAllocationBridge(o.allocation, (msg) => o.log?.warn({ msg }, 'allocation call failed')) : undefined;
   const wall0 = Date.now();
   let sent = 0;
   let lastProgress = 0;
@@ -121,7 +126,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       const eventsPerSecond = Math.round(sent / ((t - wall0) / 1000));
       // How far behind the simulated clock publishing runs (NATS slower than the requested rate).
       const lagMs = Math.max(0, Math.round(t - (wall0 + (scenario.now - start) / speed)));
-      o.log?.info({ published: sent, eventsPerSecond, lagMs, simulatedAt: new Date(scenario.now).toISOString() }, 'simulating');
+      o.log?.info({ published: sent, eventsPerSecond, lagMs, simulatedAt: new Date(scenario.now).toISOString(),
+        ...(bridge ? { allocation: bridge.stats } : {}) }, 'simulating');
       const truth = scenario.groundTruth(scenario.now);
       for (const inc of truth.slice(incidentsSeen)) o.log?.info({ incident: inc }, 'incident injected');
       incidentsSeen = truth.length;
@@ -145,6 +151,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         }
       }
       batch.push({ subject: subjectFor(ev.type), id: ev.id, data: JSON.stringify(ev) });
+      if (bridge) {
+        // The order's own event goes out first: a reservation must not reach the ledger before its order.
+        if (ev.type === 'orders.allocated' || ev.type === 'orders.shipped' || ev.type === 'orders.cancelled') await send();
+        await bridge.observe(ev);
+      }
       counts[ev.type] = (counts[ev.type] ?? 0) + 1;
       sent++;
       if (malformedShare > 0 && sent < limit && rng.chance(malformedShare)) {
@@ -159,6 +170,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   } finally {
     // Whatever was handed over is flushed, on abort too: a stopped run still reports what JetStream holds.
     await send().catch(() => undefined);
+    await bridge?.settle();
     await publisher.flush().finally(() => progress(true));
   }
 

@@ -3,6 +3,7 @@
  * with injected incidents whose ground truth can be written to a file for scoring detectors.
  */
 import { writeFileSync } from 'node:fs';
+import { createAllocationClient } from '../../allocation/client.ts';
 import cliProgress from 'cli-progress';
 import { connectNats } from '../../runtime/nats.ts';
 import { createLogger } from '../../runtime/logger.ts';
@@ -36,6 +37,8 @@ Options:
   --skus N               catalog size (default: ${D.skus})
   --ground-truth FILE    write the injected incidents to FILE as JSON (default: not written)
   --nats URL             NATS server (default: NATS_URL, else nats://127.0.0.1:4222)
+  --allocate             reserve, commit and release the simulated orders through the allocation service
+                         (alloc.<op> on the same NATS), as an OMS would; npm start turns it on
   -h, --help             show this help
 
 Examples:
@@ -46,6 +49,7 @@ Examples:
       mode: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' },
       'orders-per-day': { type: 'string' }, rate: { type: 'string' }, speed: { type: 'string' }, count: { type: 'string' },
       malformed: { type: 'string' }, skus: { type: 'string' }, 'ground-truth': { type: 'string' }, nats: { type: 'string' },
+      allocate: { type: 'boolean', default: false },
     });
     const mode = (values.mode ?? D.mode) as SimulationMode;
     if (mode !== 'live' && mode !== 'backfill') throw new UsageError(`--mode must be live or backfill, got ${values.mode}`);
@@ -84,6 +88,7 @@ Examples:
         skus: numberOption('skus', values.skus, D.skus, 10, 1_000_000),
         ordersPerDay: numberOption('orders-per-day', values['orders-per-day'], D.ordersPerDay, 1, 100_000_000),
         signal: controller.signal, log,
+        ...(values.allocate ? { allocation: createAllocationClient({ nc }) } : {}),
         onProgress: (p) => bar?.update(Math.round((Number.isNaN(p.fraction) ? 0 : p.fraction) * 1000),
           { published: p.published, rate: Math.round(p.eventsPerSecond), at: p.simulatedAt.slice(0, 16) }),
       });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
 import { migrate } from '../../clickhouse/migrate.ts';
 import { ingestProcessArgs } from '../../ingest/process.ts';
+import { allocationProcessArgs } from '../../allocation/process.ts';
 import { ensureStreams } from '../../ingest/streams.ts';
 import { childEnv } from '../../runtime/env.ts';
 import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
@@ -22,7 +23,8 @@ export const up: Command = {
   help: `Usage: tower up [--no-simulator]      (npm start)
 
 Starts, in order: nats-server with JetStream (unless NATS_URL is set), the embedded ClickHouse engine
-(unless CLICKHOUSE_URL is set), migrations, INGEST_PROCESSES ingest processes, the web app on
+(unless CLICKHOUSE_URL is set), migrations, INGEST_PROCESSES ingest processes, ALLOCATION_INSTANCES allocation instances (one leads,
+the others stand by) with the drift check, the web app on
 WEB_HOST:WEB_PORT and the live simulator (SIM_RATE events/s at SIM_SPEED× time). Prints what runs
 where, including the dashboard URL with its access token. Ctrl-C stops everything cleanly.
 Every setting is an environment variable; see .env.example and the README's configuration table.
@@ -79,6 +81,16 @@ Example:
         where.push([`ingest-${i + 1}`, `metrics http://127.0.0.1:${port}/metrics`]);
       }
 
+      for (let i = 0; i < cfg.ALLOCATION_INSTANCES; i++) {
+        const port = cfg.ALLOCATION_PORT === 0 ? 0 : cfg.ALLOCATION_PORT + i;
+        await sup.start({ name: `allocation-${i + 1}`, command: process.execPath, args: allocationProcessArgs(), cwd: REPO_ROOT,
+          env: { ...env, ALLOCATION_PORT: String(port), ALLOCATION_INSTANCE: `allocation-${i + 1}` }, readyWhen: /"listening"/, output: 'quiet' });
+        where.push([`allocation-${i + 1}`, `API http://127.0.0.1:${port}/v1/<op> (Bearer token), metrics /metrics`]);
+      }
+      await sup.start({ name: 'drift-check', command: process.execPath, cwd: REPO_ROOT, env, output: 'quiet',
+        args: [path.join(REPO_ROOT, 'bin/tower.js'), 'inventory', 'drift', '--every', String(cfg.DRIFT_CHECK_SECONDS), '--json'] });
+      where.push(['drift-check', `allocation vs ClickHouse ledger every ${cfg.DRIFT_CHECK_SECONDS} s (tower inventory drift)`]);
+
       ensureWebBuild();
       const webUrl = `http://${cfg.WEB_HOST}:${cfg.WEB_PORT}`;
       await sup.start({ name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
@@ -89,7 +101,7 @@ Example:
       if (cfg.SIM_ENABLED === '1' && !values['no-simulator']) {
         await sup.start({ name: 'simulator', command: process.execPath, cwd: REPO_ROOT, env, output: 'quiet',
           args: [path.join(REPO_ROOT, 'bin/tower.js'), 'simulate', '--mode', 'live', '--rate', String(cfg.SIM_RATE),
-            '--speed', String(cfg.SIM_SPEED), '--seed', String(cfg.SIM_SEED), '--malformed', String(cfg.SIM_MALFORMED)] });
+            '--speed', String(cfg.SIM_SPEED), '--seed', String(cfg.SIM_SEED), '--malformed', String(cfg.SIM_MALFORMED), '--allocate'] });
         where.push(['simulator', `live, ${cfg.SIM_RATE} events/s at ${cfg.SIM_SPEED}× time, seed ${cfg.SIM_SEED}`]);
       }
 

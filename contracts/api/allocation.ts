@@ -132,7 +132,12 @@ export type ChangeResult = z.infer<typeof ChangeResult>;
 
 /** Every position (for the drift detector), at one log sequence. */
 export const PositionsRequest = z.object({}).strict();
-export const PositionsResult = z.object({ positions: z.array(Position), logSeq: z.number().int().nonnegative() });
+export const PositionsResult = z.object({
+  positions: z.array(Position),
+  logSeq: z.number().int().nonnegative(),
+  /** The last log sequence that moved stock: the ledger matches once it has landed this far. */
+  movedSeq: z.number().int().nonnegative(),
+});
 export type PositionsResult = z.infer<typeof PositionsResult>;
 
 export const AllocationErrorCode = z.enum([
