@@ -38,6 +38,7 @@ export async function startAllocationService(o: ServiceOptions): Promise<Allocat
   const streams = o.streams ?? STREAM_NAMES;
   const leaseMs = o.leaseMs ?? 3_000;
   const metrics = o.metrics ?? createAllocationMetrics();
+  metrics.leader.set(0);
   await ensureStreams(o.nc, streams);
   await ensureLogStream(o.nc, names);
   const lease = new Lease(await openLeaderBucket(o.nc, names.leaderBucket, leaseMs), o.instanceId);
