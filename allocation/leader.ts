@@ -14,6 +14,8 @@ import type { NatsConnection } from '../runtime/nats.ts';
 import { Allocator } from './allocator.ts';
 import type { Change } from './changes.ts';
 import { Emitter, readWatermark } from './emitter.ts';
+import { fromSnapshot, loadSnapshot, purgeLogBefore, saveSnapshot, toSnapshot } from './snapshot.ts';
+import type { ObjectStore } from '@nats-io/obj';
 import type { LocationProfile } from './locations.ts';
 import { encodeBatch, LogWriter, MAX_BATCH_BYTES, replayLog, type AllocationNames } from './log.ts';
 import type { AllocationMetrics } from './metrics.ts';
@@ -24,6 +26,9 @@ export interface TermOptions {
   opsStream: string;
   locations: LocationProfile[];
   stateKv: KV;
+  snapshots: ObjectStore;
+  /** Take a snapshot after this many changes (at a moment the state equals the log). */
+  snapshotEvery?: number;
   log: Logger;
   metrics: AllocationMetrics;
   /** Called once when the term ends on its own (append refused, emit failed): the caller gives up the lease. */
@@ -36,6 +41,8 @@ interface Pending { changes: Change[]; encoded: string[]; bytes: number; replies
 
 const OPS = new Set<string>(ALLOCATION_OPS);
 const SWEEP_MS = 200;
+/** ~100k changes replay in about a second; snapshots keep a takeover near that whatever the log's age. */
+const DEFAULT_SNAPSHOT_EVERY = 100_000;
 const PRUNE_MS = 60_000;
 /** Queue depth at which the feed waits: operational events must not starve requests of log capacity. */
 const FEED_MAX_QUEUE = 2_000;
@@ -50,13 +57,19 @@ function patchLogSeq(reply: AllocationReply<unknown>, seq: number): void {
 export async function startTerm(o: TermOptions): Promise<Term> {
   const { nc, names, log, metrics } = o;
   const started = performance.now();
-  const allocator = new Allocator({ locations: o.locations });
+  const saved = await loadSnapshot(o.snapshots);
+  const allocator = new Allocator({ locations: o.locations, ...(saved ? { state: fromSnapshot(saved) } : {}) });
+  const fromSnapshotSeq = saved?.logSeq ?? 0;
   const watermark = await readWatermark(o.stateKv);
   const unemitted: { changes: Change[]; seq: number }[] = [];
-  const lastSeq = await replayLog(nc, names, (changes, seq) => {
-    for (const c of changes) {
-      allocator.apply(c, seq);
-      if (c.idem) patchLogSeq(c.idem.reply as AllocationReply<unknown>, seq);
+  // From the older of snapshot and watermark: batches the snapshot covers are not applied again, but their
+  // events are re-published when the watermark says they may not have been.
+  const lastSeq = await replayLog(nc, names, Math.min(fromSnapshotSeq, watermark) + 1, (changes, seq) => {
+    if (seq > fromSnapshotSeq) {
+      for (const c of changes) {
+        allocator.apply(c, seq);
+        if (c.idem) patchLogSeq(c.idem.reply as AllocationReply<unknown>, seq);
+      }
     }
     if (seq > watermark) unemitted.push({ changes, seq });
   });
@@ -74,7 +87,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
   const emitter = new Emitter({ nc, kv: o.stateKv, subject: `${names.eventPrefix}.inventory.moved`, source: 'allocation',
     watermark, onFailure: (err) => { log.error({ err: err.message }, 'publishing inventory events failed'); end('emit failed'); } });
   for (const u of unemitted) await emitter.emit(u.changes, u.seq);
-  log.info({ logSeq: lastSeq, opsSeq: allocator.state.opsSeq, reEmitted: unemitted.length,
+  log.info({ logSeq: lastSeq, snapshotSeq: fromSnapshotSeq, opsSeq: allocator.state.opsSeq, reEmitted: unemitted.length,
     replayMs: Math.round(performance.now() - started) }, 'leader: state rebuilt from the log');
 
   const queue: Pending[] = [];
@@ -110,8 +123,30 @@ export async function startTerm(o: TermOptions): Promise<Term> {
       }
       for (const p of batch) p.respond();
       if (changes.length > 0) await emitter.emit(changes, seq);
+      sinceSnapshot += changes.length;
+      // Only when nothing is queued does the in-memory state equal the log up to `seq`.
+      if (queue.length === 0 && sinceSnapshot >= snapshotEvery && !snapshotting) void takeSnapshot();
     }
     appending = false;
+  }
+
+  let sinceSnapshot = 0;
+  let snapshotting = false;
+  const snapshotEvery = o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  async function takeSnapshot(): Promise<void> {
+    snapshotting = true;
+    sinceSnapshot = 0;
+    const t = performance.now();
+    try {
+      const snap = toSnapshot(allocator.state);
+      const bytes = await saveSnapshot(o.snapshots, snap);
+      await purgeLogBefore(nc, names.logStream, Math.min(snap.logSeq, emitter.position) + 1);
+      log.info({ logSeq: snap.logSeq, bytes, ms: Math.round(performance.now() - t) }, 'snapshot saved');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'snapshot failed; the log keeps everything until the next one');
+    } finally {
+      snapshotting = false;
+    }
   }
 
   /** Queue changes for the log; `respond` runs once they are durable (or after the term ended: `serving` is false). */
@@ -138,8 +173,9 @@ export async function startTerm(o: TermOptions): Promise<Term> {
       msg.respond(JSON.stringify({ ok: false, error: { code: 'not_found', message: `unknown operation ${op}` } }));
       return;
     }
-    const { reply, changes } = allocator.handle(op, body, Date.now());
-    submit(changes, [reply], () => {
+    const { reply, changes, replayed } = allocator.handle(op, body, Date.now());
+    // A replayed answer is the stored record itself: stamping it with this batch's logSeq would change the first answer.
+    submit(changes, replayed ? [] : [reply], () => {
       msg.respond(serving ? JSON.stringify(reply) : unavailable);
       const outcome = reply.ok ? ((reply.result as { status?: string }).status === 'refused' ? 'refused' : 'ok') : reply.error.code;
       metrics.requests.inc(1, { op, outcome });

@@ -4,7 +4,7 @@
  * its lease without knowing (a long GC pause, a partition) cannot append behind the new leader's back: its
  * next append fails and it steps down. That fencing, not the lease, is what makes two instances safe.
  */
-import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient } from '@nats-io/jetstream';
+import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '../runtime/nats.ts';
 import type { Change } from './changes.ts';
 
@@ -16,6 +16,8 @@ export interface AllocationNames {
   leaderBucket: string;
   /** KV bucket holding the emitted-events watermark (entries do not expire). */
   stateBucket: string;
+  /** Object store bucket holding the latest state snapshot. */
+  snapshotBucket: string;
   /** Inventory events are published to `<eventPrefix>.inventory.moved` (the OPS stream). */
   eventPrefix: string;
   /** Requests go to `<requestPrefix>.<op>`. */
@@ -23,7 +25,7 @@ export interface AllocationNames {
 }
 
 export const ALLOCATION_NAMES: AllocationNames = {
-  logStream: 'ALLOC_LOG', logSubject: 'alloc-log.changes', leaderBucket: 'alloc_leader', stateBucket: 'alloc_state',
+  logStream: 'ALLOC_LOG', logSubject: 'alloc-log.changes', leaderBucket: 'alloc_leader', stateBucket: 'alloc_state', snapshotBucket: 'alloc_snapshots',
   requestPrefix: 'alloc', eventPrefix: 'ops',
 };
 
@@ -46,18 +48,21 @@ export async function ensureLogStream(nc: NatsConnection, names: AllocationNames
 export const encodeBatch = (changes: Change[]) => JSON.stringify({ v: 1, changes });
 
 /**
- * Read the whole log in order and hand each batch to `onBatch`; resolves with the last sequence read.
+ * Read the log in order from `fromSeq` and hand each batch to `onBatch`; resolves with the last sequence read.
  * An ordered consumer: no server-side state to clean up, and it restarts itself on a gap.
  */
-export async function replayLog(nc: NatsConnection, names: AllocationNames,
+export async function replayLog(nc: NatsConnection, names: AllocationNames, fromSeq: number,
   onBatch: (changes: Change[], seq: number) => void): Promise<number> {
   const jsm = await jetstreamManager(nc);
-  const last = (await jsm.streams.info(names.logStream)).state.last_seq;
-  if (last === 0) return 0;
+  const { last_seq: last, first_seq: first, messages: stored } = (await jsm.streams.info(names.logStream)).state;
+  if (last < fromSeq) return last;
+  if (stored > 0 && first > fromSeq) {
+    throw new Error(`the allocation log starts at ${first} but replay needs ${fromSeq}: the snapshot that covered the purged part is missing`);
+  }
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(names.logStream);
+  const consumer = await js.consumers.get(names.logStream, { opt_start_seq: Math.max(1, fromSeq), deliver_policy: DeliverPolicy.StartSequence });
   const messages = await consumer.consume({ max_messages: 256 });
-  let seq = 0;
+  let seq = fromSeq - 1;
   for await (const m of messages) {
     const batch = m.json<{ v: number; changes: Change[] }>();
     onBatch(batch.changes, m.seq);

@@ -11,6 +11,7 @@ import type { NatsConnection } from '../runtime/nats.ts';
 import { startTerm, type Term } from './leader.ts';
 import { Lease, openLeaderBucket } from './lease.ts';
 import type { LocationProfile } from './locations.ts';
+import { openSnapshotStore } from './snapshot.ts';
 import { ensureLogStream, type AllocationNames, ALLOCATION_NAMES } from './log.ts';
 import { createAllocationMetrics, type AllocationMetrics } from './metrics.ts';
 
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   names?: AllocationNames;
   streams?: StreamNames;
   metrics?: AllocationMetrics;
+  /** Changes between state snapshots (default 100k). */
+  snapshotEvery?: number;
 }
 
 export interface AllocationService {
@@ -43,6 +46,7 @@ export async function startAllocationService(o: ServiceOptions): Promise<Allocat
   await ensureLogStream(o.nc, names);
   const lease = new Lease(await openLeaderBucket(o.nc, names.leaderBucket, leaseMs), o.instanceId);
   const stateKv = await new Kvm(o.nc).create(names.stateBucket, { history: 1 });
+  const snapshots = await openSnapshotStore(o.nc, names.snapshotBucket);
   let term: Term | undefined;
   let starting = false;
   let stopped = false;
@@ -58,7 +62,8 @@ export async function startAllocationService(o: ServiceOptions): Promise<Allocat
     starting = true;
     try {
       o.log.info({ instance: o.instanceId }, 'lease acquired: taking over');
-      const t = await startTerm({ nc: o.nc, names, opsStream: streams.ops, locations: o.locations, stateKv, log: o.log, metrics,
+      const t = await startTerm({ nc: o.nc, names, opsStream: streams.ops, locations: o.locations, stateKv, snapshots,
+        snapshotEvery: o.snapshotEvery, log: o.log, metrics,
         onEnd: (reason) => { if (term === t) { term = undefined; void lease.release(); o.log.warn({ reason }, 'stepped down'); } } });
       // The lease may have lapsed during a long replay: then another instance leads, and this term must not serve.
       if (lease.held && !stopped) term = t; else await t.stop('lease lapsed during takeover');
