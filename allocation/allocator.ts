@@ -18,7 +18,12 @@ import { AllocationState } from './state.ts';
 /** Finished orders and idempotency answers are kept this long (a client may retry for a day). */
 export const RETENTION_MS = 24 * 3600_000;
 
-export interface Handled { reply: AllocationReply<unknown>; changes: Change[] }
+export interface Handled {
+  reply: AllocationReply<unknown>;
+  changes: Change[];
+  /** The recorded answer to an earlier request with this key: sent as first given, its logSeq never re-stamped. */
+  replayed?: boolean;
+}
 
 const READ_ONLY = new Set<AllocationOp>(['atp', 'positions']);
 
@@ -83,7 +88,7 @@ export class Allocator {
     const hash = createHash('sha1').update(op).update(JSON.stringify(req)).digest('base64');
     const seen = this.state.idempotency.get(key);
     if (seen) {
-      if (seen.hash === hash) return { reply: seen.reply as AllocationReply<unknown>, changes };
+      if (seen.hash === hash) return { reply: seen.reply as AllocationReply<unknown>, changes, replayed: true };
       return { reply: { ok: false, error: { code: 'idempotency_conflict',
         message: `idempotency key ${key} was used for a different request` } }, changes };
     }

@@ -6,7 +6,7 @@
  */
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { InventoryMoved } from '../contracts/index.ts';
+import { MAX_MOVEMENTS_PER_EVENT, type InventoryMoved, type Movement } from '../contracts/index.ts';
 import type { NatsConnection } from '../runtime/nats.ts';
 import type { Change } from './changes.ts';
 
@@ -14,14 +14,24 @@ export const WATERMARK_KEY = 'emitted';
 /** Batches whose events may be awaiting JetStream acks at once; beyond it the leader waits (back-pressure). */
 const MAX_BATCHES_IN_FLIGHT = 128;
 
+/** The events of one durable batch: per location, in the order the batch made them, chunked. */
 export function inventoryEvents(changes: Change[], seq: number, source: string): InventoryMoved[] {
-  const out: InventoryMoved[] = [];
+  const byLocation = new Map<string, { at: number; movements: Movement[] }>();
   for (const c of changes) {
-    const occurredAt = new Date(c.at).toISOString();
     for (const m of c.moves ?? []) {
-      out.push({ id: `inv-${seq}-${out.length}`, type: 'inventory.moved', occurredAt, source, site: m.location, schemaVersion: 1,
-        sku: m.sku, reason: m.reason, reference: m.reference, movements: m.movements, logSeq: seq,
-        ...(m.causeEventId ? { causeEventId: m.causeEventId } : {}) });
+      let group = byLocation.get(m.location);
+      if (!group) byLocation.set(m.location, (group = { at: c.at, movements: [] }));
+      for (const mv of m.movements) {
+        group.movements.push({ sku: m.sku, state: mv.state, delta: mv.delta, ...(mv.channel ? { channel: mv.channel } : {}),
+          reason: m.reason, reference: m.reference, ...(m.causeEventId ? { causeEventId: m.causeEventId } : {}) });
+      }
+    }
+  }
+  const out: InventoryMoved[] = [];
+  for (const [site, g] of byLocation) {
+    for (let i = 0; i < g.movements.length; i += MAX_MOVEMENTS_PER_EVENT) {
+      out.push({ id: `inv-${seq}-${out.length}`, type: 'inventory.moved', occurredAt: new Date(g.at).toISOString(), source, site,
+        schemaVersion: 1, logSeq: seq, movements: g.movements.slice(i, i + MAX_MOVEMENTS_PER_EVENT) });
     }
   }
   return out;
@@ -41,7 +51,7 @@ export class Emitter {
   emitted = 0;
 
   constructor(private readonly o: { nc: NatsConnection; kv: KV; subject: string; source: string; watermark: number;
-    onFailure: (err: Error) => void }) {
+    onFailure: (err: Error) => void; onEmitted?: (events: number) => void }) {
     this.js = jetstream(o.nc, { timeout: 10_000 });
     this.watermark = this.saved = o.watermark;
     this.timer = setInterval(() => void this.save(), 1_000);
@@ -51,7 +61,7 @@ export class Emitter {
   async emit(changes: Change[], seq: number): Promise<void> {
     const events = inventoryEvents(changes, seq, this.o.source);
     const done = Promise.all(events.map((e) => this.js.publish(this.o.subject, JSON.stringify(e), { msgID: e.id })))
-      .then(() => { this.emitted += events.length; });
+      .then(() => { this.emitted += events.length; this.o.onEmitted?.(events.length); });
     const entry = { seq, done, settled: false };
     this.inFlight.push(entry);
     void done.then(() => { entry.settled = true; this.advance(); }, (err: Error) => this.o.onFailure(err));

@@ -1,7 +1,7 @@
 /**
  * The feed end to end: real operational events published to the OPS stream change the positions an
- * in-process leader answers with, and every movement it makes comes back out as an `inventory.moved` event on
- * `ops.inventory.moved` (with its log sequence and reason) whose deltas sum to the positions. One nats-server
+ * in-process leader answers with, and every movement it makes comes back out in `inventory.moved` events on
+ * `ops.inventory.moved` (with the log sequence, and a reason per movement) whose deltas sum to the positions. One nats-server
  * and one instance for the file (default names); each test uses its own skus, so the tests do not interact.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   AtpResult, OrderResult, PositionsResult, ReserveResult, type AllocationOp, type AllocationReply, type Position,
 } from '../contracts/api/allocation.ts';
-import { InventoryMovedSchema, OPS_STREAM, type InventoryMoved, type OpsEvent } from '../contracts/index.ts';
+import { InventoryMovedSchema, OPS_STREAM, type InventoryMoved, type Movement, type OpsEvent } from '../contracts/index.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { connectNats, type NatsConnection } from '../runtime/nats.ts';
 import { publishEvents, waitFor } from '../test/backbone.ts';
@@ -46,7 +46,7 @@ type EventOf<T extends OpsEvent['type']> = Extract<OpsEvent, { type: T }>;
 type Fields<T extends OpsEvent['type']> = Omit<EventOf<T>, 'id' | 'type' | 'occurredAt' | 'source' | 'site' | 'schemaVersion'>;
 let nextId = 0;
 function ev<T extends OpsEvent['type']>(type: T, site: string, fields: Fields<T>): OpsEvent {
-  const e = { id: `feed-ev-${++nextId}`, type, occurredAt: new Date().toISOString(), source: 'wms', site, schemaVersion: 1, ...fields } as OpsEvent;
+  const e = { id: `feed-ev-${++nextId}`, type, occurredAt: new Date().toISOString(), source: 'wms', site, schemaVersion: 1, ...fields } as unknown as OpsEvent;
   published.set(e.id, e);
   return e;
 }
@@ -198,18 +198,21 @@ describe('allocation feed: operational events change positions', () => {
       expect(InventoryMovedSchema.safeParse(e).success, JSON.stringify(e)).toBe(true);
       expect(e.logSeq).toBeGreaterThan(0);
       expect(e.logSeq).toBeLessThanOrEqual(positions.logSeq);
-      if (e.causeEventId) expect(published.has(e.causeEventId), `cause ${e.causeEventId}`).toBe(true);
     }
-    expect(new Set(moved.map((e) => e.reason))).toEqual(new Set(['receipt', 'damage', 'adjustment', 'quality_hold', 'quality_release',
+    const movements = rows(moved);
+    for (const m of movements) if (m.causeEventId) expect(published.has(m.causeEventId), `cause ${m.causeEventId}`).toBe(true);
+    expect(new Set(movements.map((m) => m.reason))).toEqual(new Set(['receipt', 'damage', 'adjustment', 'quality_hold', 'quality_release',
       'quality_scrap', 'transfer_out', 'transfer_in', 'asn_shipped', 'asn_received', 'return_received', 'return_restock',
       'return_disposed', 'reserve', 'commit', 'release']));
-    // Events caused by operational events name them; the shipment's commit names the orders.shipped event.
+    // Movements caused by operational events name them; the shipment's commit names the orders.shipped event.
     const shipEvent = [...published.values()].find((e) => e.type === 'orders.shipped' && e.orderId === 'ord-ship')!;
-    expect(moved.filter((e) => e.reason === 'commit')).toEqual([expect.objectContaining({ sku: 'SKU-FEED-ORDERS', site: 'wh-east',
-      reference: 'ord-ship', causeEventId: shipEvent.id, movements: [{ state: 'reserved', delta: -10, channel: 'dtc-web' }, { state: 'on_hand', delta: -10 }] })]);
-    for (const e of moved.filter((x) => x.reason === 'receipt' || x.reason === 'quality_hold')) expect(e.causeEventId).toBeDefined();
-    const damage = moved.find((e) => e.reason === 'damage' && e.reference === 'dmg-1')!;
-    expect(damage.movements).toEqual([{ state: 'damaged', delta: 5 }]);
+    const commit = { sku: 'SKU-FEED-ORDERS', site: 'wh-east', reason: 'commit', reference: 'ord-ship', causeEventId: shipEvent.id };
+    expect(movements.filter((m) => m.reason === 'commit')).toEqual([
+      expect.objectContaining({ ...commit, state: 'reserved', delta: -10, channel: 'dtc-web' }),
+      expect.objectContaining({ ...commit, state: 'on_hand', delta: -10 })]);
+    for (const m of movements.filter((x) => x.reason === 'receipt' || x.reason === 'quality_hold')) expect(m.causeEventId).toBeDefined();
+    expect(movements.filter((m) => m.reason === 'damage' && m.reference === 'dmg-1'))
+      .toEqual([expect.objectContaining({ sku: 'SKU-FEED-STOCK', site: 'wh-east', state: 'damaged', delta: 5 })]);
   });
 });
 
@@ -229,15 +232,19 @@ async function readMoved(conn: NatsConnection): Promise<InventoryMoved[]> {
   return out;
 }
 
+/** Each movement of each event, with the event's site and log sequence. */
+type Row = Movement & { site: string; logSeq: number };
+const rows = (events: InventoryMoved[]): Row[] => events.flatMap((e) => e.movements.map((m) => ({ ...m, site: e.site, logSeq: e.logSeq })));
+
 type Totals = Record<string, Record<string, number>>;
 const STATE_OF = { on_hand: 'onHand', reserved: 'reserved', quality_hold: 'qualityHold', damaged: 'damaged', in_transit: 'inTransit',
   pending_inspection: 'pendingInspection', channel_commitment: 'channelCommitment', safety_stock: 'safetyStock' } as const;
 
 function sumMoved(events: InventoryMoved[]): Totals {
   const t: Totals = {};
-  for (const e of events) {
-    const row = (t[`${e.sku}@${e.site}`] ??= Object.fromEntries(Object.values(STATE_OF).map((k) => [k, 0])));
-    for (const m of e.movements) row[STATE_OF[m.state]]! += m.delta;
+  for (const m of rows(events)) {
+    const row = (t[`${m.sku}@${m.site}`] ??= Object.fromEntries(Object.values(STATE_OF).map((k) => [k, 0])));
+    row[STATE_OF[m.state]]! += m.delta;
   }
   return t;
 }

@@ -85,7 +85,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
     void stop(reason).then(() => o.onEnd(reason));
   };
   const emitter = new Emitter({ nc, kv: o.stateKv, subject: `${names.eventPrefix}.inventory.moved`, source: 'allocation',
-    watermark, onFailure: (err) => { log.error({ err: err.message }, 'publishing inventory events failed'); end('emit failed'); } });
+    watermark, onEmitted: (n) => metrics.emitted.inc(n), onFailure: (err) => { log.error({ err: err.message }, 'publishing inventory events failed'); end('emit failed'); } });
   for (const u of unemitted) await emitter.emit(u.changes, u.seq);
   log.info({ logSeq: lastSeq, snapshotSeq: fromSnapshotSeq, opsSeq: allocator.state.opsSeq, reEmitted: unemitted.length,
     replayMs: Math.round(performance.now() - started) }, 'leader: state rebuilt from the log');

@@ -59,7 +59,10 @@ function zonedInstant(y: number, m: number, d: number, h: number, min: number, f
     const p = localParts(t, fmt);
     t += wall - Date.UTC(p.y, p.m - 1, p.d, p.h, p.min);
   }
-  return t;
+  // A wall time the spring-forward gap skips never converges and lands one gap early (02:30 → 01:30); move it
+  // past the gap (02:30 → 03:30), as Temporal's 'compatible' disambiguation does.
+  const p = localParts(t, fmt);
+  return t + Math.max(0, wall - Date.UTC(p.y, p.m - 1, p.d, p.h, p.min));
 }
 
 /**
@@ -85,10 +88,10 @@ export class CutoffClock {
       const noon = Date.UTC(start.y, start.m - 1, start.d + day, 12);
       const dt = new Date(noon);
       if (!this.loc.pickupDays.includes(dt.getUTCDay())) continue;
-      for (const mins of this.minutes) {
-        const at = zonedInstant(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), Math.floor(mins / 60), mins % 60, this.fmt);
-        if (at >= ms) { this.cached = { from: ms, at }; return at; }
-      }
+      // The earliest still ahead: a cutoff moved past a DST gap can come after a later wall time (01:30 → 02:30 > 02:15).
+      const ahead = this.minutes.map((mins) => zonedInstant(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(),
+        Math.floor(mins / 60), mins % 60, this.fmt)).filter((at) => at >= ms);
+      if (ahead.length > 0) { const at = Math.min(...ahead); this.cached = { from: ms, at }; return at; }
     }
     return Infinity;
   }

@@ -71,8 +71,8 @@ function familyColumns(e: OpsEvent): Cols {
     case 'warehouse.station_throughput': return { wave_id: e.stationId, station: e.station, units: e.units };
 
     case 'inventory.moved':
-      return { sku: e.sku, reason: e.reason, reference: e.reference, log_seq: e.logSeq, cause_event_id: e.causeEventId ?? '',
-        movements: e.movements.map((m) => ({ state: m.state, delta: m.delta, channel: m.channel ?? '' })) };
+      return { log_seq: e.logSeq, movements: e.movements.map((m) => ({ sku: m.sku, state: m.state, delta: m.delta,
+        channel: m.channel ?? '', reason: m.reason, reference: m.reference, cause_event_id: m.causeEventId ?? '' })) };
   }
 }
 

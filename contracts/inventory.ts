@@ -25,26 +25,31 @@ export const MovementReason = z.enum([
 ]);
 export type MovementReason = z.infer<typeof MovementReason>;
 
+/** One change of one governed state of one SKU, with why and what it refers to. */
 export const Movement = z.object({
+  sku: Id,
   state: InventoryState,
   delta: z.number().int().min(-10_000_000).max(10_000_000).refine((n) => n !== 0, 'delta must not be 0'),
   /** Set for channel commitments and reservations made by a channel. */
   channel: Channel.optional(),
+  reason: MovementReason,
+  reference: Id,
+  /** The event that caused it (a stock event, a return …), when one did. */
+  causeEventId: Id.optional(),
 });
 export type Movement = z.infer<typeof Movement>;
 
+/** Movements per event: a log batch at one location is split into events of at most this many. */
+export const MAX_MOVEMENTS_PER_EVENT = 1_000;
+
 /**
- * One change of one SKU at one location (`site`), with every state it touched. `logSeq` is the allocation
- * log sequence that made it, so a reader can compare positions at an exact point of the log.
+ * The movements of one allocation log batch at one location (`site`). `logSeq` is the log sequence that made
+ * them, so a reader can compare positions at an exact point of the log. One event per batch and location,
+ * not per movement: publishing each movement cost the allocation leader ~15% of its CPU (measured).
  */
 export const InventoryMovedSchema = eventSchema('inventory.moved', {
-  sku: Id,
-  reason: MovementReason,
-  reference: Id,
-  movements: z.array(Movement).min(1).max(8),
   logSeq: z.number().int().nonnegative(),
-  /** The event that caused it (a stock event, return …), when one did. */
-  causeEventId: Id.optional(),
+  movements: z.array(Movement).min(1).max(MAX_MOVEMENTS_PER_EVENT),
 });
 export type InventoryMoved = z.infer<typeof InventoryMovedSchema>;
 

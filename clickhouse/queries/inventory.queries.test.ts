@@ -21,10 +21,10 @@ let db: Db;
 
 const NOW = Date.UTC(2026, 2, 10, 12); // "today" is 2026-03-10
 let streamSeq = 0;
-const moved = (id: string, day: string, logSeq: number, site: string, sku: string, reason: InventoryMoved['reason'],
-  movements: Movement[]): InventoryMoved => InventoryMovedSchema.parse({
-  id, type: 'inventory.moved', occurredAt: `${day}T09:30:00.000Z`, source: 'allocation', site, schemaVersion: 1,
-  sku, reason, reference: `ref-${id}`, movements, logSeq, ...(reason === 'commit' ? { causeEventId: 'ord-9' } : {}),
+const moved = (id: string, day: string, logSeq: number, site: string, sku: string, reason: Movement['reason'],
+  movements: Pick<Movement, 'state' | 'delta' | 'channel'>[]): InventoryMoved => InventoryMovedSchema.parse({
+  id, type: 'inventory.moved', occurredAt: `${day}T09:30:00.000Z`, source: 'allocation', site, schemaVersion: 1, logSeq,
+  movements: movements.map((m) => ({ ...m, sku, reason, reference: `ref-${id}`, ...(reason === 'commit' ? { causeEventId: 'ord-9' } : {}) })),
 });
 const line = (e: InventoryMoved) => eventRowLine(e, ++streamSeq, JSON.stringify(e));
 
