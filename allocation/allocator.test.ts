@@ -174,6 +174,17 @@ describe('reserve: where the stock comes from', () => {
       expect(r.reason).toBe('no location can meet the promise-by with its next carrier cutoff');
       expect(r.allocations).toEqual([]);
       expect(JSON.parse(snapshot(a)).positions).toEqual(JSON.parse(before).positions);
+      // Stock at a location that cannot make the promise is not promisable for this order.
+      expect(r.shortLines).toEqual([{ sku: 'A', requested: 1, reserved: 0, promisableNow: 0, promisableAt: null }]);
+    });
+
+    test('only the overflow\'s stock counts as promisable when only it meets the promise', () => {
+      const a = allocator();
+      receive(a, 'A', 'wh-east', 10);
+      receive(a, 'A', '3pl-west', 2);
+      const r = ok<ReserveResult>(reserve(a, { promiseBy: new Date(westHandoff).toISOString(), lines: [{ sku: 'A', qty: 5 }] }, at));
+      expect(r.status).toBe('refused');
+      expect(r.shortLines[0]!.promisableNow).toBe(2);
     });
   });
 });

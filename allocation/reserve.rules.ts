@@ -84,7 +84,8 @@ export function decideReserve(state: AllocationState, sites: Site[], req: Req, n
   const shortLines: ShortLine[] = [...remaining].map(([sku, short]) => {
     const requested = req.lines.find((l) => l.sku === sku)!.qty;
     const reserved = requested - short;
-    const now_ = sites.reduce((n, s) => n + Math.max(0, state.atp(sku, s.profile.id, req.channel)), 0);
+    // Only locations that can meet the promise-by count: stock elsewhere cannot be promised for this order.
+    const now_ = candidates.reduce((n, s) => n + Math.max(0, state.atp(sku, s.profile.id, req.channel)), 0);
     return { sku, requested, reserved, promisableNow: Math.min(now_, requested), promisableAt: promisableAt(state, sku, requested - now_, now) };
   });
   const base = { orderId: req.orderId, logSeq: 0 };
