@@ -13,6 +13,10 @@ export const AllocationEnv = CommonEnv.extend({
   /** JSON file of location profiles (see allocation/locations.ts); default: the seed's two sites. */
   ALLOCATION_LOCATIONS_FILE: z.string().optional(),
   ALLOCATION_INSTANCE: z.string().regex(/^[\w.-]+$/).optional(),
+  /** Log appends on the wire at once (pipelined group commit); 1 = one at a time. */
+  ALLOCATION_APPENDS_IN_FLIGHT: env.intFrom(3, 1, 32),
+  /** Take a state snapshot after this many changes (bounds takeover replay). */
+  ALLOCATION_SNAPSHOT_EVERY: env.intFrom(100_000, 100, 100_000_000),
   /** Largest accepted HTTP body. */
   ALLOCATION_MAX_BODY_BYTES: env.intFrom(256 * 1024, 1_024, 4 * 1024 * 1024),
 });

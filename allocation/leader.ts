@@ -17,7 +17,8 @@ import { Emitter, readWatermark } from './emitter.ts';
 import { fromSnapshot, loadSnapshot, purgeLogBefore, saveSnapshot, toSnapshot } from './snapshot.ts';
 import type { ObjectStore } from '@nats-io/obj';
 import type { LocationProfile } from './locations.ts';
-import { encodeBatch, LogWriter, MAX_BATCH_BYTES, replayLog, type AllocationNames } from './log.ts';
+import { LogWriter, replayLog, type AllocationNames } from './log.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { AllocationMetrics } from './metrics.ts';
 
 export interface TermOptions {
@@ -29,6 +30,8 @@ export interface TermOptions {
   snapshots: ObjectStore;
   /** Take a snapshot after this many changes (at a moment the state equals the log). */
   snapshotEvery?: number;
+  /** Log appends on the wire at once (pipelined group commit). */
+  maxAppendsInFlight?: number;
   log: Logger;
   metrics: AllocationMetrics;
   /** Called once when the term ends on its own (append refused, emit failed): the caller gives up the lease. */
@@ -37,12 +40,12 @@ export interface TermOptions {
 
 export interface Term { readonly allocator: Allocator; stop(reason: string): Promise<void> }
 
-interface Pending { changes: Change[]; encoded: string[]; bytes: number; replies: AllocationReply<unknown>[]; respond: () => void }
-
 const OPS = new Set<string>(ALLOCATION_OPS);
 const SWEEP_MS = 200;
 /** ~100k changes replay in about a second; snapshots keep a takeover near that whatever the log's age. */
 const DEFAULT_SNAPSHOT_EVERY = 100_000;
+/** Overlapping appends cut the wait for the one in flight; measured in bench:allocation (see README). */
+const DEFAULT_APPENDS_IN_FLIGHT = 3;
 const PRUNE_MS = 60_000;
 /** Queue depth at which the feed waits: operational events must not starve requests of log capacity. */
 const FEED_MAX_QUEUE = 2_000;
@@ -90,31 +93,17 @@ export async function startTerm(o: TermOptions): Promise<Term> {
   log.info({ logSeq: lastSeq, snapshotSeq: fromSnapshotSeq, opsSeq: allocator.state.opsSeq, reEmitted: unemitted.length,
     replayMs: Math.round(performance.now() - started) }, 'leader: state rebuilt from the log');
 
-  const queue: Pending[] = [];
-  let appending = false;
-
-  async function drain(): Promise<void> {
-    appending = true;
-    while (queue.length > 0 && active) {
-      const batch: Pending[] = [queue.shift()!];
-      let bytes = batch[0]!.bytes;
-      while (queue.length > 0 && bytes + queue[0]!.bytes < MAX_BATCH_BYTES) { bytes += queue[0]!.bytes; batch.push(queue.shift()!); }
-      const changes = batch.flatMap((p) => p.changes);
-      let seq = writer.seq;
+  const commits = new GroupCommit({
+    writer, maxInFlight: o.maxAppendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT, isOpen: () => serving,
+    onFailure: (err, expectedLastSeq) => {
+      log.error({ err: err.message, expectedLastSeq }, 'log append failed: ending the term');
+      // Not durable, perhaps not even decided on the state the next leader rebuilds: answer `unavailable`.
+      serving = false;
+      end('log append failed');
+    },
+    onDurable: async (changes, seq, batch, appendMs) => {
       if (changes.length > 0) {
-        const t = performance.now();
-        try {
-          seq = await writer.append(`{"v":1,"changes":[${batch.flatMap((p) => p.encoded).join(',')}]}`);
-        } catch (err) {
-          log.error({ err: (err as Error).message, expectedLastSeq: writer.seq }, 'log append failed: ending the term');
-          // Not durable, perhaps not even decided on the state the next leader rebuilds: answer `unavailable`.
-          serving = false;
-          for (const p of [...batch, ...queue.splice(0)]) p.respond();
-          appending = false;
-          end('log append failed');
-          return;
-        }
-        metrics.appendLatency.observe((performance.now() - t) / 1000);
+        metrics.appendLatency.observe(appendMs / 1000);
         metrics.batchChanges.observe(changes.length);
         metrics.logSeq.set(seq);
         allocator.state.logSeq = seq;
@@ -122,13 +111,13 @@ export async function startTerm(o: TermOptions): Promise<Term> {
         for (const p of batch) for (const r of p.replies) patchLogSeq(r, seq);
       }
       for (const p of batch) p.respond();
-      if (changes.length > 0) await emitter.emit(changes, seq);
+      if (changes.length === 0) return;
+      await emitter.emit(changes, seq);
       sinceSnapshot += changes.length;
-      // Only when nothing is queued does the in-memory state equal the log up to `seq`.
-      if (queue.length === 0 && sinceSnapshot >= snapshotEvery && !snapshotting) void takeSnapshot();
-    }
-    appending = false;
-  }
+      // Only when nothing is queued or on the wire does the in-memory state equal the log up to `seq`.
+      if (commits.idle && sinceSnapshot >= snapshotEvery && !snapshotting) void takeSnapshot();
+    },
+  });
 
   let sinceSnapshot = 0;
   let snapshotting = false;
@@ -149,13 +138,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
     }
   }
 
-  /** Queue changes for the log; `respond` runs once they are durable (or after the term ended: `serving` is false). */
-  function submit(changes: Change[], replies: AllocationReply<unknown>[], respond: () => void): void {
-    if (changes.length === 0 && !appending && queue.length === 0) { respond(); return; }
-    const encoded = changes.map((c) => JSON.stringify(c));
-    queue.push({ changes, encoded, bytes: encoded.reduce((n, e) => n + e.length + 1, 0), replies, respond });
-    if (!appending) void drain();
-  }
+  const submit = (changes: Change[], replies: AllocationReply<unknown>[], respond: () => void) => commits.submit(changes, replies, respond);
 
   const unavailable = JSON.stringify({ ok: false, error: { code: 'unavailable', message: 'allocation leader changed; retry' } });
   function onRequest(err: Error | null, msg: Msg): void {
@@ -206,7 +189,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
       let parsed;
       try { parsed = parseEvent(m.json(), undefined); } catch { continue; } // ingest dead-letters it
       if (!parsed.ok) continue;
-      while (queue.length > FEED_MAX_QUEUE && active) await new Promise((r) => setTimeout(r, 2));
+      while (commits.queued > FEED_MAX_QUEUE && active) await new Promise((r) => setTimeout(r, 2));
       if (!active) break;
       const c = allocator.feed(parsed.event, m.seq, Date.now());
       if (c) { metrics.feedEvents.inc(); metrics.opsSeq.set(m.seq); submit([c], [], () => undefined); }
@@ -227,7 +210,7 @@ export async function startTerm(o: TermOptions): Promise<Term> {
     sub.unsubscribe();
     await messages.close().catch(() => undefined);
     await feedDone;
-    for (const p of queue.splice(0)) p.respond();
+    commits.abandon();
     await emitter.close();
   }
 

@@ -73,18 +73,22 @@ export async function replayLog(nc: NatsConnection, names: AllocationNames, from
   return seq;
 }
 
-/** Appends batches after `lastSeq`; fails (and stays failed) once another writer has appended. */
+/**
+ * Appends batches; each names the sequence it must follow. The caller predicts it (it is the only writer), so
+ * several appends can be on the wire at once; any other writer in between makes them fail.
+ */
 export class LogWriter {
   private readonly js: JetStreamClient;
   constructor(nc: NatsConnection, private readonly subject: string, private lastSeq: number, timeoutMs = 5_000) {
     this.js = jetstream(nc, { timeout: timeoutMs });
   }
 
+  /** The last sequence acknowledged. */
   get seq(): number { return this.lastSeq; }
 
-  async append(payload: string): Promise<number> {
-    const ack = await this.js.publish(this.subject, payload, { expect: { lastSequence: this.lastSeq } });
-    this.lastSeq = ack.seq;
+  async append(payload: string, expectedLastSeq = this.lastSeq): Promise<number> {
+    const ack = await this.js.publish(this.subject, payload, { expect: { lastSequence: expectedLastSeq } });
+    if (ack.seq > this.lastSeq) this.lastSeq = ack.seq;
     return ack.seq;
   }
 }

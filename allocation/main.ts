@@ -16,7 +16,7 @@ const HELP = `Usage: node --import tsx allocation/main.ts   (npm start runs two 
 Available-to-promise and reservations: answers on NATS (alloc.<op>) and over HTTP (POST /v1/<op>).
 Run several: one leads (holds the lease and writes the log), the others stand by and forward.
 Configuration is by environment (see .env.example): NATS_URL, TOWER_API_TOKEN, ALLOCATION_PORT, ALLOCATION_HOST,
-ALLOCATION_LEASE_MS, ALLOCATION_LOCATIONS_FILE, ALLOCATION_INSTANCE, ALLOCATION_MAX_BODY_BYTES, LOG_LEVEL.`;
+ALLOCATION_LEASE_MS, ALLOCATION_APPENDS_IN_FLIGHT, ALLOCATION_SNAPSHOT_EVERY, ALLOCATION_LOCATIONS_FILE, ALLOCATION_INSTANCE, ALLOCATION_MAX_BODY_BYTES, LOG_LEVEL.`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) { console.log(HELP); return; }
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const log = createLogger('allocation', cfg.LOG_LEVEL).child({ instance: instanceId });
   const locations = loadLocations(cfg.ALLOCATION_LOCATIONS_FILE);
   const nc = await connectNats({ url: cfg.NATS_URL, name: `allocation-${instanceId}`, log });
-  const service = await startAllocationService({ nc, log, locations, instanceId, leaseMs: cfg.ALLOCATION_LEASE_MS });
+  const service = await startAllocationService({ nc, log, locations, instanceId, leaseMs: cfg.ALLOCATION_LEASE_MS,
+    maxAppendsInFlight: cfg.ALLOCATION_APPENDS_IN_FLIGHT, snapshotEvery: cfg.ALLOCATION_SNAPSHOT_EVERY });
   const http = await startHttpApi({ port: cfg.ALLOCATION_PORT, host: cfg.ALLOCATION_HOST, token: cfg.TOWER_API_TOKEN,
     maxBodyBytes: cfg.ALLOCATION_MAX_BODY_BYTES, client: createAllocationClient({ nc }), registry: service.metrics.registry, log,
     ready: () => ({ ok: !nc.isClosed(), detail: { leader: service.isLeader() } }) });

@@ -26,6 +26,8 @@ export interface ServiceOptions {
   metrics?: AllocationMetrics;
   /** Changes between state snapshots (default 100k). */
   snapshotEvery?: number;
+  /** Log appends on the wire at once (default 3). */
+  maxAppendsInFlight?: number;
 }
 
 export interface AllocationService {
@@ -63,7 +65,7 @@ export async function startAllocationService(o: ServiceOptions): Promise<Allocat
     try {
       o.log.info({ instance: o.instanceId }, 'lease acquired: taking over');
       const t = await startTerm({ nc: o.nc, names, opsStream: streams.ops, locations: o.locations, stateKv, snapshots,
-        snapshotEvery: o.snapshotEvery, log: o.log, metrics,
+        snapshotEvery: o.snapshotEvery, maxAppendsInFlight: o.maxAppendsInFlight, log: o.log, metrics,
         onEnd: (reason) => { if (term === t) { term = undefined; void lease.release(); o.log.warn({ reason }, 'stepped down'); } } });
       // The lease may have lapsed during a long replay: then another instance leads, and this term must not serve.
       if (lease.held && !stopped) term = t; else await t.stop('lease lapsed during takeover');

@@ -2,11 +2,17 @@
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const rateFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit',
+  second: '2-digit' });
 
 export const fmtInt = (n: number) => intFmt.format(n);
 /** Rates below 10/s keep one decimal; above, whole numbers. */
 export const fmtRate = (n: number) => (n < 10 ? rateFmt.format(n) : intFmt.format(Math.round(n)));
 export const fmtTime = (ms: number) => timeFmt.format(new Date(ms));
+/** "10 Mar, 09:30:00": for rows that span days (ledger movements). */
+export const fmtDateTime = (ms: number) => dateTimeFmt.format(new Date(ms));
+/** A quantity change with its sign: "+100", "−4" (a real minus, same width as the plus), "0". */
+export const fmtDelta = (n: number) => (n > 0 ? `+${intFmt.format(n)}` : n < 0 ? `−${intFmt.format(-n)}` : '0');
 
 /** "12 s ago", "3 min ago", "2 h ago". */
 export function fmtAgo(ms: number, now = Date.now()): string {

@@ -9,6 +9,8 @@ export interface PollOptions<T> {
   intervalMs: number;
   /** A request slower than this counts as failed (the data is then shown as stale). */
   timeoutMs?: number;
+  /** Ask at once instead of after the first interval (the URL changed; nothing server-rendered is current). */
+  immediate?: boolean;
   onData: (data: T) => void;
   onError: (err: PollError) => void;
 }
@@ -43,7 +45,8 @@ export function startPolling<T>(o: PollOptions<T>): () => void {
   const onVisibility = () => (visible() ? void tick() : clearTimeout(timer));
 
   document.addEventListener('visibilitychange', onVisibility);
-  schedule();
+  if (o.immediate) void tick();
+  else schedule();
   return () => {
     stopped = true;
     clearTimeout(timer);

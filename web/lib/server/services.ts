@@ -2,6 +2,7 @@
 import { getDb } from './clickhouse.ts';
 import { recordUpstreamError } from './http-metrics.ts';
 import type { OverviewDeps } from './ingest-overview.ts';
+import type { InventoryDeps } from './inventory.ts';
 import { webLog } from './log.ts';
 import { getNats } from './nats.ts';
 
@@ -16,10 +17,14 @@ export function overviewDeps(): OverviewDeps {
   };
 }
 
-/** Log and count a ClickHouse failure; returns the message to show. */
-export function clickhouseFailed(err: unknown): string {
+export function inventoryDeps(): InventoryDeps {
+  return { db: getDb() };
+}
+
+/** Log and count a ClickHouse failure (`what` names the data, for the log); returns the message to show. */
+export function clickhouseFailed(err: unknown, what = 'ingest overview'): string {
   recordUpstreamError('clickhouse');
   const message = `ClickHouse did not answer: ${(err as Error)?.message ?? String(err)}`;
-  webLog().warn({ err: message }, 'ingest overview failed');
+  webLog().warn({ err: message }, `${what} failed`);
   return message;
 }
