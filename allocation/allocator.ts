@@ -67,10 +67,12 @@ export class Allocator {
     return c;
   }
 
-  feed(event: OpsEvent, opsSeq: number, now: number): Change | null {
+  /** Apply an operational event read at `opsSeq` by the feed consumer filtering `filter`. */
+  feed(event: OpsEvent, opsSeq: number, now: number, filter?: string): Change | null {
     const c = decideFeedEvent(this.state, event, now);
     if (!c) return null;
     c.opsSeq = opsSeq;
+    if (filter) c.feed = filter;
     this.apply(c, 0);
     return c;
   }

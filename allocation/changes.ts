@@ -55,6 +55,8 @@ export interface Change {
   idem?: IdempotencyRecord;
   /** The OPS stream sequence of the event this change applied (the feed resumes after it). */
   opsSeq?: number;
+  /** Which feed consumer (its subject filter) read that event: each resumes after its own last sequence. */
+  feed?: string;
   /** Forget finished orders and idempotency records older than this (epoch ms). */
   pruneBefore?: number;
 }

@@ -14,7 +14,7 @@ export const AllocationEnv = CommonEnv.extend({
   ALLOCATION_LOCATIONS_FILE: z.string().optional(),
   ALLOCATION_INSTANCE: z.string().regex(/^[\w.-]+$/).optional(),
   /** Log appends on the wire at once (pipelined group commit); 1 = one at a time. */
-  ALLOCATION_APPENDS_IN_FLIGHT: env.intFrom(3, 1, 32),
+  ALLOCATION_APPENDS_IN_FLIGHT: env.intFrom(2, 1, 32),
   /** Take a state snapshot after this many changes (bounds takeover replay). */
   ALLOCATION_SNAPSHOT_EVERY: env.intFrom(100_000, 100, 100_000_000),
   /** Largest accepted HTTP body. */

@@ -26,7 +26,7 @@ export interface ServiceOptions {
   metrics?: AllocationMetrics;
   /** Changes between state snapshots (default 100k). */
   snapshotEvery?: number;
-  /** Log appends on the wire at once (default 3). */
+  /** Log appends on the wire at once (default 2). */
   maxAppendsInFlight?: number;
 }
 

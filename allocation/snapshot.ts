@@ -16,6 +16,7 @@ export interface Snapshot {
   v: 1;
   logSeq: number;
   opsSeq: number;
+  feedSeqs: Record<string, number>;
   movedSeq: number;
   positions: [string, string, Pos][];
   orders: OrderRecord[];
@@ -27,7 +28,7 @@ export interface Snapshot {
 export function toSnapshot(s: AllocationState): Snapshot {
   const positions: [string, string, Pos][] = [];
   for (const [sku, byLoc] of s.positions) for (const [loc, p] of byLoc) positions.push([sku, loc, p]);
-  return { v: 1, logSeq: s.logSeq, opsSeq: s.opsSeq, movedSeq: s.movedSeq, positions, orders: [...s.orders.values()],
+  return { v: 1, logSeq: s.logSeq, opsSeq: s.opsSeq, feedSeqs: s.feedSeqs, movedSeq: s.movedSeq, positions, orders: [...s.orders.values()],
     inbound: [...s.inbound.values()], idempotency: [...s.idempotency.values()] };
 }
 
@@ -41,7 +42,7 @@ export function fromSnapshot(snap: Snapshot): AllocationState {
   for (const o of snap.orders) { s.orders.set(o.orderId, o); if (o.status === 'held') s.holds.add(o.orderId); }
   for (const r of snap.inbound) s.inbound.set(r.ref, r);
   for (const r of snap.idempotency) s.idempotency.set(r.key, r);
-  s.logSeq = snap.logSeq; s.opsSeq = snap.opsSeq; s.movedSeq = snap.movedSeq;
+  s.logSeq = snap.logSeq; s.opsSeq = snap.opsSeq; s.feedSeqs = { ...snap.feedSeqs }; s.movedSeq = snap.movedSeq;
   return s;
 }
 

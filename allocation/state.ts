@@ -37,6 +37,8 @@ export class AllocationState {
   /** The last log sequence applied, and the last OPS sequence the feed applied. */
   logSeq = 0;
   opsSeq = 0;
+  /** Per feed subject filter, the last OPS sequence applied. */
+  feedSeqs: Record<string, number> = {};
   /** The last log sequence that carried a movement: the ledger is complete to here once it has landed it. */
   movedSeq = 0;
 
@@ -82,7 +84,11 @@ export class AllocationState {
       this.idempotency.set(change.idem.key, change.idem);
       if (this.idempotency.size > MAX_IDEMPOTENCY_RECORDS) this.idempotency.delete(this.idempotency.keys().next().value!);
     }
-    if (change.opsSeq !== undefined && change.opsSeq > this.opsSeq) this.opsSeq = change.opsSeq;
+    if (change.opsSeq !== undefined) {
+      if (change.opsSeq > this.opsSeq) this.opsSeq = change.opsSeq;
+      const f = change.feed ?? '';
+      if (change.opsSeq > (this.feedSeqs[f] ?? 0)) this.feedSeqs[f] = change.opsSeq;
+    }
     if (change.pruneBefore !== undefined) this.prune(change.pruneBefore);
     if (logSeq > this.logSeq) this.logSeq = logSeq;
     if (logSeq > this.movedSeq && change.moves?.length) this.movedSeq = logSeq;
