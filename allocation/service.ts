@@ -26,6 +26,7 @@ export interface ServiceOptions {
   metrics?: AllocationMetrics;
   /** Changes between state snapshots (default 100k). */
   snapshotEvery?: number;
+  snapshotMinIntervalMs?: number;
   /** Log appends on the wire at once (default 2). */
   maxAppendsInFlight?: number;
 }
@@ -65,7 +66,7 @@ export async function startAllocationService(o: ServiceOptions): Promise<Allocat
     try {
       o.log.info({ instance: o.instanceId }, 'lease acquired: taking over');
       const t = await startTerm({ nc: o.nc, names, opsStream: streams.ops, locations: o.locations, stateKv, snapshots,
-        snapshotEvery: o.snapshotEvery, maxAppendsInFlight: o.maxAppendsInFlight, log: o.log, metrics,
+        snapshotEvery: o.snapshotEvery, snapshotMinIntervalMs: o.snapshotMinIntervalMs, maxAppendsInFlight: o.maxAppendsInFlight, log: o.log, metrics,
         onEnd: (reason) => { if (term === t) { term = undefined; void lease.release(); o.log.warn({ reason }, 'stepped down'); } } });
       // The lease may have lapsed during a long replay: then another instance leads, and this term must not serve.
       if (lease.held && !stopped) term = t; else await t.stop('lease lapsed during takeover');
