@@ -3,7 +3,8 @@
  * briefly no responder, or an answer `unavailable`: the client retries with the same body — every mutating
  * request is idempotent by its key — until `retryForMs` has passed.
  */
-import { type AllocationOp, type AllocationReply } from '../contracts/api/allocation.ts';
+import { createInbox } from '@nats-io/nats-core';
+import { type AllocationOp, type AllocationReply, type PositionsResult } from '../contracts/api/allocation.ts';
 import type { NatsConnection } from '../runtime/nats.ts';
 
 export interface AllocationClientOptions {
@@ -17,6 +18,8 @@ export interface AllocationClientOptions {
 
 export interface AllocationClient {
   call<T = unknown>(op: AllocationOp, body: unknown): Promise<AllocationReply<T>>;
+  /** Every position at one log sequence; the leader sends it in parts (it can exceed one NATS message). */
+  positions(): Promise<AllocationReply<PositionsResult>>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,8 +28,37 @@ export function createAllocationClient(o: AllocationClientOptions): AllocationCl
   const prefix = o.requestPrefix ?? 'alloc';
   const timeout = o.timeoutMs ?? 2_000;
   const retryFor = o.retryForMs ?? 15_000;
+  /** One attempt at the multi-part positions answer; null when it did not complete (retry). */
+  async function positionsOnce(): Promise<AllocationReply<PositionsResult> | null> {
+    const inbox = createInbox();
+    const sub = o.nc.subscribe(inbox, { timeout });
+    o.nc.publish(`${prefix}.positions`, '{}', { reply: inbox });
+    const collected: PositionsResult['positions'][] = [];
+    try {
+      for await (const m of sub) {
+        const r = m.json<AllocationReply<PositionsResult> & { part?: number; parts?: number }>();
+        if (!r.ok) return r.error.code === 'unavailable' ? null : r;
+        collected[r.part ?? 0] = r.result.positions;
+        if (collected.filter(Boolean).length === (r.parts ?? 1)) {
+          return { ok: true, result: { ...r.result, positions: collected.flat() } };
+        }
+      }
+    } catch { /* timeout: no leader, or a part lost in a takeover */ } finally { sub.unsubscribe(); }
+    return null;
+  }
+
   return {
+    async positions() {
+      const deadline = Date.now() + retryFor;
+      for (let wait = 25; ; wait = Math.min(wait * 2, 500)) {
+        const r = await positionsOnce();
+        if (r) return r;
+        if (Date.now() + wait > deadline) return { ok: false, error: { code: 'unavailable', message: 'allocation service did not answer positions' } };
+        await sleep(wait);
+      }
+    },
     async call<T>(op: AllocationOp, body: unknown): Promise<AllocationReply<T>> {
+      if (op === 'positions') return (await this.positions()) as AllocationReply<T>;
       const payload = typeof body === 'string' ? body : JSON.stringify(body);
       const deadline = Date.now() + retryFor;
       let wait = 25;

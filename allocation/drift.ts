@@ -53,7 +53,7 @@ async function compare(db: Db, at: PositionsResult): Promise<{ landed: number; r
 }
 
 export async function checkDrift(o: { client: AllocationClient; db: Db; waitMs?: number; confirmMs?: number; store?: boolean }): Promise<DriftCheck> {
-  const reply = await o.client.call<PositionsResult>('positions', {});
+  const reply = await o.client.positions();
   if (!reply.ok) throw new Error(`allocation service: ${reply.error.code}: ${reply.error.message}`);
   const at = reply.result;
   const checkedAt = Date.now();

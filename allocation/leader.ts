@@ -7,7 +7,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/nats-core';
-import { ALLOCATION_OPS, type AllocationOp, type AllocationReply } from '../contracts/api/allocation.ts';
+import { ALLOCATION_OPS, type AllocationOp, type AllocationReply, type PositionsResult } from '../contracts/api/allocation.ts';
 import { parseEvent } from '../contracts/index.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { NatsConnection } from '../runtime/nats.ts';
@@ -44,6 +44,8 @@ export interface Term { readonly allocator: Allocator; stop(reason: string): Pro
 
 const OPS = new Set<string>(ALLOCATION_OPS);
 const SWEEP_MS = 200;
+/** ~180 B each: 2,000 positions ≈ 360 KB per message, well under NATS's 1 MB. */
+const POSITIONS_PER_PART = 2_000;
 /** ~100k changes replay in about a second; snapshots keep a takeover near that whatever the log's age. */
 const DEFAULT_SNAPSHOT_EVERY = 100_000;
 /**
@@ -172,11 +174,24 @@ export async function startTerm(o: TermOptions): Promise<Term> {
     const { reply, changes, replayed } = allocator.handle(op, body, Date.now());
     // A replayed answer is the stored record itself: stamping it with this batch's logSeq would change the first answer.
     submit(changes, replayed ? [] : [reply], () => {
-      msg.respond(serving ? JSON.stringify(reply) : unavailable);
+      if (serving && op === 'positions' && reply.ok) sendInParts(msg, reply.result as PositionsResult);
+      else msg.respond(serving ? JSON.stringify(reply) : unavailable);
       const outcome = reply.ok ? ((reply.result as { status?: string }).status === 'refused' ? 'refused' : 'ok') : reply.error.code;
       metrics.requests.inc(1, { op, outcome });
       metrics.latency.observe((performance.now() - t) / 1000);
     });
+  }
+
+  /**
+   * Every position can be more than a NATS message holds (1 MB ≈ 5k positions), so the answer goes out in parts,
+   * all from one moment of the state (one synchronous loop), each saying which part of how many it is.
+   */
+  function sendInParts(msg: Msg, result: PositionsResult): void {
+    const parts = Math.max(1, Math.ceil(result.positions.length / POSITIONS_PER_PART));
+    for (let part = 0; part < parts; part++) {
+      const positions = result.positions.slice(part * POSITIONS_PER_PART, (part + 1) * POSITIONS_PER_PART);
+      nc.publish(msg.reply!, JSON.stringify({ ok: true, result: { ...result, positions }, part, parts }));
+    }
   }
 
   const sub: Subscription = nc.subscribe(`${names.requestPrefix}.*`, { queue: 'allocation', callback: onRequest });

@@ -62,12 +62,19 @@ export function decideCommit(state: AllocationState, orderId: string, now: numbe
   return { ok: true, result: result(next, 'committed'), change: { at: now, moves, orders: [next] } };
 }
 
-/** Every hold whose expiry has passed, released in one change (null when none). */
+/**
+ * Holds lapsed per change, at most: a change must fit one log message (1 MB); 500 holds of a few lines each is
+ * ~200 KB. More lapse on the next sweep, 200 ms later.
+ */
+export const MAX_EXPIRIES_PER_CHANGE = 500;
+
+/** Holds whose expiry has passed, released in one change (null when none). */
 export function expireHolds(state: AllocationState, now: number): Change | null {
   const changes: Change[] = [];
   for (const id of state.holds) {
     const o = state.orders.get(id)!;
     if (o.expiresAt !== undefined && o.expiresAt <= now) changes.push(unreserve(o, 'hold_expired', 'expired', now));
+    if (changes.length >= MAX_EXPIRIES_PER_CHANGE) break;
   }
   if (changes.length === 0) return null;
   return { at: now, moves: changes.flatMap((c) => c.moves ?? []), orders: changes.flatMap((c) => c.orders ?? []) };

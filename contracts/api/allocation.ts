@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { Id, Instant, Quantity } from '../envelope.ts';
 import { Channel } from '../orders.ts';
-import { InventoryState } from '../inventory.ts';
 
 export const ALLOCATION_SUBJECT_PREFIX = 'alloc';
 export const ALLOCATION_OPS = [
