@@ -81,28 +81,28 @@ CREATE TABLE inventory_events
     `site` LowCardinality(String),
     `schema_version` UInt16,
     `stream_seq` UInt64,
-    `sku` String,
-    `reason` LowCardinality(String),
-    `reference` String,
     `log_seq` UInt64,
-    `cause_event_id` String,
     `movements` Array(Tuple(
+        sku String,
         state LowCardinality(String),
         delta Int64,
-        channel LowCardinality(String))),
+        channel LowCardinality(String),
+        reason LowCardinality(String),
+        reference String,
+        cause_event_id String)),
     `payload` String CODEC(ZSTD(1)),
     INDEX idx_event_id event_id TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX idx_ingested ingested_at TYPE minmax GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(occurred_at)
-ORDER BY (site, sku, occurred_at, event_id)
+ORDER BY (site, occurred_at, event_id)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
 CREATE TABLE inventory_ledger
 (
     `event_id` String,
-    `movement_index` UInt8,
+    `movement_index` UInt16,
     `occurred_at` DateTime64(3, 'UTC'),
     `location` LowCardinality(String),
     `sku` String,
@@ -447,7 +447,7 @@ GROUP BY
 CREATE MATERIALIZED VIEW inventory_ledger_mv TO inventory_ledger
 (
     `event_id` String,
-    `movement_index` UInt8,
+    `movement_index` UInt16,
     `occurred_at` DateTime64(3, 'UTC'),
     `location` LowCardinality(String),
     `sku` String,
@@ -461,17 +461,17 @@ CREATE MATERIALIZED VIEW inventory_ledger_mv TO inventory_ledger
 )
 AS SELECT
     event_id,
-    toUInt8(i) AS movement_index,
+    toUInt16(i) AS movement_index,
     occurred_at,
     site AS location,
-    sku,
+    tupleElement(m, 'sku') AS sku,
     tupleElement(m, 'state') AS state,
     tupleElement(m, 'delta') AS delta,
     tupleElement(m, 'channel') AS channel,
-    reason,
-    reference,
+    tupleElement(m, 'reason') AS reason,
+    tupleElement(m, 'reference') AS reference,
     log_seq,
-    cause_event_id
+    tupleElement(m, 'cause_event_id') AS cause_event_id
 FROM inventory_events
 ARRAY JOIN
     movements AS m,
