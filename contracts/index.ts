@@ -9,3 +9,4 @@ export * from './warehouse.ts';
 export * from './inventory.ts';
 export * from './events.ts';
 export * from './streams.ts';
+export * from './risk.ts';
