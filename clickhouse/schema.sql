@@ -212,6 +212,56 @@ PARTITION BY toYYYYMM(occurred_at)
 ORDER BY (site, type, occurred_at, event_id)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE TABLE risk_scores
+(
+    `scored_at` DateTime64(3, 'UTC'),
+    `kind` LowCardinality(String),
+    `entity` String,
+    `site` LowCardinality(String),
+    `sku` String,
+    `score` Float64,
+    `model` LowCardinality(String),
+    `model_version` LowCardinality(String),
+    `explanation` String,
+    `details` String CODEC(ZSTD(1)),
+    `stockout_date` Nullable(Date),
+    `days_of_cover` Nullable(Float64),
+    `reorder_qty` Nullable(Int64),
+    `predicted_completion_at` Nullable(DateTime64(3, 'UTC')),
+    `observed` Nullable(Float64),
+    `expected` Nullable(Float64)
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMMDD(scored_at)
+ORDER BY (kind, site, entity, scored_at)
+TTL toDateTime(scored_at) + toIntervalDay(30)
+SETTINGS non_replicated_deduplication_window = 100, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE TABLE risk_scores_latest
+(
+    `scored_at` DateTime64(3, 'UTC'),
+    `kind` LowCardinality(String),
+    `entity` String,
+    `site` LowCardinality(String),
+    `sku` String,
+    `score` Float64,
+    `model` LowCardinality(String),
+    `model_version` LowCardinality(String),
+    `explanation` String,
+    `details` String CODEC(ZSTD(1)),
+    `stockout_date` Nullable(Date),
+    `days_of_cover` Nullable(Float64),
+    `reorder_qty` Nullable(Int64),
+    `predicted_completion_at` Nullable(DateTime64(3, 'UTC')),
+    `observed` Nullable(Float64),
+    `expected` Nullable(Float64)
+)
+ENGINE = ReplacingMergeTree(scored_at)
+PARTITION BY kind
+ORDER BY (kind, site, entity)
+TTL toDateTime(scored_at) + toIntervalDay(30)
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE stock_events
 (
     `event_id` String,
@@ -476,3 +526,41 @@ FROM inventory_events
 ARRAY JOIN
     movements AS m,
     arrayEnumerate(movements) AS i;
+
+CREATE MATERIALIZED VIEW risk_scores_latest_mv TO risk_scores_latest
+(
+    `scored_at` DateTime64(3, 'UTC'),
+    `kind` LowCardinality(String),
+    `entity` String,
+    `site` LowCardinality(String),
+    `sku` String,
+    `score` Float64,
+    `model` LowCardinality(String),
+    `model_version` LowCardinality(String),
+    `explanation` String,
+    `details` String,
+    `stockout_date` Nullable(Date),
+    `days_of_cover` Nullable(Float64),
+    `reorder_qty` Nullable(Int64),
+    `predicted_completion_at` Nullable(DateTime64(3, 'UTC')),
+    `observed` Nullable(Float64),
+    `expected` Nullable(Float64)
+)
+AS SELECT
+    scored_at,
+    kind,
+    entity,
+    site,
+    sku,
+    score,
+    model,
+    model_version,
+    explanation,
+    details,
+    stockout_date,
+    days_of_cover,
+    reorder_qty,
+    predicted_completion_at,
+    observed,
+    expected
+FROM risk_scores;
