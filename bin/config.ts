@@ -20,6 +20,8 @@ export const TowerEnv = CommonEnv.extend({
   ALLOCATION_PORT: env.intFrom(8090, 0, 65_535),
   /** How often the drift check compares allocation with the ClickHouse ledger. */
   DRIFT_CHECK_SECONDS: env.intFrom(60, 5, 86_400),
+  /** TensorFlow.js backend: unset = tfjs-node when installed, else cpu; `wasm` on request. */
+  TF_BACKEND: z.enum(['tensorflow', 'cpu', 'wasm']).optional(),
   /** Token for the web app and API; the launcher generates one for the session when unset. */
   TOWER_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SIM_ENABLED: z.enum(['0', '1']).default('1'),

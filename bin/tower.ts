@@ -9,6 +9,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.ts')).importCommand,
   contracts: async () => (await import('./commands/contracts.ts')).contractsCommand,
   inventory: async () => (await import('./commands/inventory.ts')).inventoryCommand,
+  forecast: async () => (await import('./commands/forecast.ts')).forecastCommand,
+  cutoff: async () => (await import('./commands/cutoff.ts')).cutoffCommand,
+  anomalies: async () => (await import('./commands/anomalies.ts')).anomaliesCommand,
+  models: async () => (await import('./commands/models.ts')).modelsCommand,
 };
 
 async function usage(): Promise<string> {

@@ -91,6 +91,10 @@ Example:
         args: [path.join(REPO_ROOT, 'bin/tower.js'), 'inventory', 'drift', '--every', String(cfg.DRIFT_CHECK_SECONDS), '--json'] });
       where.push(['drift-check', `allocation vs ClickHouse ledger every ${cfg.DRIFT_CHECK_SECONDS} s (tower inventory drift)`]);
 
+      await sup.start({ name: 'scoring', command: process.execPath, args: ['--import', 'tsx', path.join(REPO_ROOT, 'models/scoring/main.ts')],
+        cwd: REPO_ROOT, env: { ...env, MODELS_DIR: dataPath(cfg, 'models'), SCORING_METRICS_PORT: '0' }, readyWhen: /"listening"/, output: 'quiet' });
+      where.push(['scoring', `risk models every 5 min and on events; registry ${dataPath(cfg, 'models')} (tower models list)`]);
+
       ensureWebBuild();
       const webUrl = `http://${cfg.WEB_HOST}:${cfg.WEB_PORT}`;
       await sup.start({ name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
