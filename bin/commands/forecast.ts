@@ -90,7 +90,7 @@ Example:
       ? new cliProgress.SingleBar({ format: 'backtest [{bar}] {percentage}% | origin {origin}/{origins} | {stage} epoch {epoch}/{epochs}' },
         cliProgress.Presets.shades_classic)
       : undefined;
-    bar?.start(1000, 0, { origin: 1, origins, stage: 'select', epoch: 0, epochs: 0 });
+    bar?.start(1000, 0, { origin: 1, origins, stage: 'select', epoch: 0, epochs: '…' });
     const started = performance.now();
     let result: BacktestResult;
     try {

@@ -125,7 +125,7 @@ function summarise(tallies: Map<ScoredMethod, Tally[]>): MethodSummary[] {
         return Number.isFinite(a) && Number.isFinite(b) ? [[a, b]] : [];
       });
       const mean = meanFinite(list.map((t) => perSeriesMean(t, key)));
-      const ratio = meanFinite(both.map(([a])=> a)).mean / meanFinite(both.map(([, b]) => b)).mean;
+      const ratio = meanFinite(both.map(([a]) => a)).mean / meanFinite(both.map(([, b]) => b)).mean;
       return { mean: mean.mean, n: mean.n, ratio };
     };
     const r = metric('rmsse'), m = metric('mase'), p = metric('spl');

@@ -14,8 +14,18 @@ export function zeroForecast(horizon: number): Forecast {
   return { mean: z(), p10: z(), p50: z(), p90: z() };
 }
 
+/**
+ * Options every baseline takes. `pointsOnly`: skip the quantiles (P10 = P50 = P90 = the point forecast) — the
+ * selection backtest scores points only, and sorting residuals was a third of its time.
+ */
+export interface BaselineOptions {
+  horizon: number;
+  pointsOnly?: boolean;
+}
+
 /** Point forecasts + residual quantiles scaled by sqrt(variance multiplier of step h). */
-function withResidualQuantiles(mean: number[], residuals: number[], multiplier: (h: number) => number): Forecast {
+function withResidualQuantiles(mean: number[], residuals: number[], multiplier: (h: number) => number, pointsOnly = false): Forecast {
+  if (pointsOnly) { const m = mean.map((x) => Math.max(0, x)); return { mean: m, p10: m, p50: m, p90: m }; }
   const q = residuals.length ? empiricalQuantiles(residuals, [0.1, 0.5, 0.9]) : [0, 0, 0];
   const out = { mean: mean.map((m) => Math.max(0, m)), p10: [] as number[], p50: [] as number[], p90: [] as number[] };
   mean.forEach((m, i) => {
@@ -33,14 +43,14 @@ function withResidualQuantiles(mean: number[], residuals: number[], multiplier: 
  * naive last value for weekly data (m = 1) and for histories shorter than one season. Residuals y(t) − y(t−m);
  * the variance grows with the seasons ahead, k (FPP3: σ_h = σ·sqrt(k)).
  */
-export function seasonalNaive(values: ArrayLike<number>, o: { horizon: number; season: number }): Forecast {
+export function seasonalNaive(values: ArrayLike<number>, o: BaselineOptions & { season: number }): Forecast {
   const n = values.length;
   if (n === 0) return zeroForecast(o.horizon);
   const m = n < o.season ? 1 : o.season;
   const mean = Array.from({ length: o.horizon }, (_, h) => values[n - m + (h % m)]);
   const residuals: number[] = [];
-  for (let t = m; t < n; t++) residuals.push(values[t] - values[t - m]);
-  return withResidualQuantiles(mean, residuals, (h) => Math.ceil(h / m));
+  if (!o.pointsOnly) for (let t = m; t < n; t++) residuals.push(values[t] - values[t - m]);
+  return withResidualQuantiles(mean, residuals, (h) => Math.ceil(h / m), o.pointsOnly);
 }
 
 export const SES_ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5];
@@ -63,7 +73,7 @@ function sesPass(values: ArrayLike<number>, alpha: number, residuals?: number[])
  * ℓ(T). α is given, or the one of SES_ALPHAS with the least in-sample one-step squared error. Variance
  * multiplier at step h: 1 + (h − 1)·α².
  */
-export function ses(values: ArrayLike<number>, o: { horizon: number; alpha?: number }): Forecast & { alpha: number } {
+export function ses(values: ArrayLike<number>, o: BaselineOptions & { alpha?: number }): Forecast & { alpha: number } {
   if (values.length === 0) return { ...zeroForecast(o.horizon), alpha: o.alpha ?? NaN };
   let alpha = o.alpha ?? SES_ALPHAS[0];
   if (o.alpha === undefined) {
@@ -75,7 +85,7 @@ export function ses(values: ArrayLike<number>, o: { horizon: number; alpha?: num
   }
   const residuals: number[] = [];
   const { level } = sesPass(values, alpha, residuals);
-  const f = withResidualQuantiles(new Array<number>(o.horizon).fill(level), residuals, (h) => 1 + (h - 1) * alpha * alpha);
+  const f = withResidualQuantiles(new Array<number>(o.horizon).fill(level), residuals, (h) => 1 + (h - 1) * alpha * alpha, o.pointsOnly);
   return { ...f, alpha };
 }
 
@@ -105,7 +115,7 @@ function holtPass(values: ArrayLike<number>, p: HoltParams, residuals?: number[]
  * combination of HOLT_GRID (β ≤ α) with the least in-sample squared error. Variance multiplier at step h:
  * 1 + Σ_{j<h} (α + β·φ_j)², φ_j = φ + … + φ^j.
  */
-export function holt(values: ArrayLike<number>, o: { horizon: number; params?: HoltParams }): Forecast & HoltParams {
+export function holt(values: ArrayLike<number>, o: BaselineOptions & { params?: HoltParams }): Forecast & HoltParams {
   if (values.length === 0) return { ...zeroForecast(o.horizon), alpha: NaN, beta: NaN, phi: NaN };
   let p = o.params;
   if (!p) {
@@ -128,5 +138,5 @@ export function holt(values: ArrayLike<number>, o: { horizon: number; params?: H
     for (let j = 1; j < h; j++) { phiJ += params.phi ** j; v += (params.alpha + params.beta * phiJ) ** 2; }
     return v;
   };
-  return { ...withResidualQuantiles(mean, residuals, multiplier), ...params };
+  return { ...withResidualQuantiles(mean, residuals, multiplier, o.pointsOnly), ...params };
 }

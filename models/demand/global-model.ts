@@ -5,6 +5,8 @@
  * loss: the point forecast RMSSE scores) and, per quantile k ∈ {P10, P50, P90}, a slope and an offset with
  * q_k(h) = a_k·μ(h) + b_k (pinball loss). Tying the quantiles to the mean keeps the output layer at 20 units
  * instead of 4·H = 56: on the cpu backend a 50k-row forward pass costs about linearly in the layer widths.
+ * Each training row's loss is weighted so that training minimises what the backtest scores (features.ts
+ * lossWeights: RMSSE's and SPL's per-series scales).
  *
  * Deterministic by seed: seeded Glorot initialisers, windows sampled and shuffled by a seeded generator (not
  * model.fit's Math.random shuffle), and a hand-written loop over Adam steps.
@@ -36,8 +38,14 @@ export interface TrainGlobalOptions {
   epochs?: number;
   /** Continue training this model's network (a warm start) instead of a fresh one. */
   from?: GlobalModel;
-  /** Windows sampled across all series (default 40,000: ~1 s an epoch on the cpu backend of this machine). */
+  /** Windows sampled across all series (default 16,000: ~2 s an epoch on the cpu backend of this machine). */
   maxWindows?: number;
+  /**
+   * Adam steps: batches of 256 at learning rate 0.01 (defaults). Every step also pays element-wise optimizer
+   * updates, which on the cpu backend cost about as much as the matrix products; against 512 / 0.003 this
+   * trained to a 1.5% lower backtest RMSSE, against 128 / 0.003 to the same in half the time (measured on a
+   * simulator history, three origins, three seeds).
+   */
   batchSize?: number;
   learningRate?: number;
   onEpoch?: (epoch: number, epochs: number, loss: number) => void;
@@ -106,11 +114,11 @@ function makeLoss(tf: Tf, horizon: number): {
 export async function trainGlobalModel(o: TrainGlobalOptions): Promise<GlobalModel> {
   const { tf, config } = o;
   const epochs = o.epochs ?? 10;
-  const batchSize = o.batchSize ?? 128;
+  const batchSize = o.batchSize ?? 256;
   const random = seededRandom(o.seed);
   const width = featureWidth(config);
   const H = config.horizon;
-  const w = sampleWindows(o.series, H, o.maxWindows ?? 40_000, random);
+  const w = sampleWindows(o.series, H, o.maxWindows ?? 16_000, random);
   const n = w.s.length;
   const x = new Float32Array(n * width);
   const y = new Float32Array(n * H);
@@ -124,7 +132,7 @@ export async function trainGlobalModel(o: TrainGlobalOptions): Promise<GlobalMod
   normaliseWeights(lw);
   const net = o.from?.net ?? buildNet(tf, config, o.seed);
   if (n === 0 || epochs === 0) return { tf, net, config };
-  const optimizer = tf.train.adam(o.learningRate ?? 0.003);
+  const optimizer = tf.train.adam(o.learningRate ?? 0.01);
   const lossFn = makeLoss(tf, H);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const xb = new Float32Array(batchSize * width);

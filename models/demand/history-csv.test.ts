@@ -1,6 +1,6 @@
 /** History CSV parsing: every bad line is named with its reason; good files become dense series. */
 import { describe, expect, test } from 'vitest';
-import { HistoryParser, splitCsvLine } from './history-csv.ts';
+import { formatHistoryCsv, HistoryParser, splitCsvLine } from './history-csv.ts';
 import { inferGrain, dayNumber } from './series.ts';
 
 function parse(lines: string[]) {
@@ -67,6 +67,16 @@ describe('history CSV', () => {
     const days = ['2026-03-02', '2026-03-05', '2026-03-08'].map(dayNumber);
     expect(inferGrain(days)).toMatch(/neither daily nor weekly \(smallest gap 3 days\)/);
     expect(inferGrain([dayNumber('2026-03-02'), dayNumber('2026-03-10')])).toMatch(/neither daily nor weekly/);
+  });
+
+  test('formatHistoryCsv writes what the parser reads back', () => {
+    const series = [
+      { id: 'A "x", y', start: '2026-03-02', grain: 'day' as const, values: [1, 0, 2], promo: [0, 0.5, 0] },
+      { id: 'B', start: '2026-03-03', grain: 'day' as const, values: [4, 5], promo: [0, 0] },
+    ];
+    const { result, errors } = parse(formatHistoryCsv(series).trim().split('\n'));
+    expect(errors).toEqual([]);
+    expect(typeof result !== 'string' && result.series).toEqual(series);
   });
 
   test('CSV fields: quotes, doubled quotes, trimming', () => {

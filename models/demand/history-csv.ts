@@ -136,3 +136,16 @@ export async function readHistoryCsv(file: string): Promise<{ history: ParsedHis
   }
   return { history: parser.finish(), errors: parser.errors };
 }
+
+/** Series as a history CSV (the format above, with `promo` when any series has one): the inverse of the parser. */
+export function formatHistoryCsv(series: DemandSeries[]): string {
+  const promo = series.some((s) => s.promo);
+  const lines = [promo ? 'series_id,period,qty,promo' : 'series_id,period,qty'];
+  for (const s of series) {
+    const first = dayNumber(s.start);
+    const step = periodDays(s.grain);
+    const id = /[",\n]/.test(s.id) ? `"${s.id.replace(/"/g, '""')}"` : s.id;
+    s.values.forEach((v, i) => lines.push(`${id},${isoDate(first + i * step)},${v}${promo ? `,${+(s.promo?.[i] ?? 0).toFixed(4)}` : ''}`));
+  }
+  return lines.join('\n') + '\n';
+}

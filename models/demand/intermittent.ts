@@ -4,7 +4,7 @@
  * with that rate as its mean and the history's variance-to-mean ratio (Poisson when the history is not
  * over-dispersed): residual quantiles make no sense for a series that is mostly zeros.
  */
-import { zeroForecast } from './baselines.ts';
+import { zeroForecast, type BaselineOptions } from './baselines.ts';
 import { countQuantile, dispersion } from './quantiles.ts';
 import type { Forecast } from './series.ts';
 
@@ -13,9 +13,10 @@ export const CROSTON_ALPHA = 0.1;
 export const TSB_ALPHA = 0.1;
 export const TSB_BETA = 0.1;
 
-function countForecast(rate: number, values: ArrayLike<number>, horizon: number): Forecast {
+function countForecast(rate: number, values: ArrayLike<number>, o: BaselineOptions): Forecast {
+  const fill = (x: number) => new Array<number>(o.horizon).fill(x);
+  if (o.pointsOnly) { const m = fill(rate); return { mean: m, p10: m, p50: m, p90: m }; }
   const d = dispersion(values);
-  const fill = (x: number) => new Array<number>(horizon).fill(x);
   return { mean: fill(rate), p10: fill(countQuantile(rate, d, 0.1)), p50: fill(countQuantile(rate, d, 0.5)),
     p90: fill(countQuantile(rate, d, 0.9)) };
 }
@@ -25,7 +26,7 @@ function countForecast(rate: number, values: ArrayLike<number>, horizon: number)
  * size z ← z + α(y − z) and interval p ← p + α(q − p); forecast z/p. Starts from the first non-zero demand at
  * index i: z = y(i), p = i + 1. No demand at all: the zero forecast.
  */
-export function croston(values: ArrayLike<number>, o: { horizon: number; alpha?: number }): Forecast {
+export function croston(values: ArrayLike<number>, o: BaselineOptions & { alpha?: number }): Forecast {
   const alpha = o.alpha ?? CROSTON_ALPHA;
   let i = 0;
   while (i < values.length && !(values[i] > 0)) i++;
@@ -41,7 +42,7 @@ export function croston(values: ArrayLike<number>, o: { horizon: number; alpha?:
       q = 0;
     }
   }
-  return countForecast(z / p, values, o.horizon);
+  return countForecast(z / p, values, o);
 }
 
 /**
@@ -49,7 +50,7 @@ export function croston(values: ArrayLike<number>, o: { horizon: number; alpha?:
  * z ← z + α(y − z); forecast p·z, so a series that has stopped selling decays towards zero (Croston's does not).
  * Starts from the history's share of non-zero periods and mean non-zero size.
  */
-export function tsb(values: ArrayLike<number>, o: { horizon: number; alpha?: number; beta?: number }): Forecast {
+export function tsb(values: ArrayLike<number>, o: BaselineOptions & { alpha?: number; beta?: number }): Forecast {
   const alpha = o.alpha ?? TSB_ALPHA;
   const beta = o.beta ?? TSB_BETA;
   let nonZero = 0;
@@ -63,5 +64,5 @@ export function tsb(values: ArrayLike<number>, o: { horizon: number; alpha?: num
     p += beta * ((y > 0 ? 1 : 0) - p);
     if (y > 0) z += alpha * (y - z);
   }
-  return countForecast(p * z, values, o.horizon);
+  return countForecast(p * z, values, o);
 }

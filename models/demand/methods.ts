@@ -20,14 +20,15 @@ export type MethodName = (typeof METHODS)[number];
  */
 export const ENSEMBLE: MethodName[] = ['global', 'tsb'];
 
-export function baselineForecast(method: BaselineMethod, values: ArrayLike<number>, horizon: number, grain: Grain): Forecast {
+export function baselineForecast(method: BaselineMethod, values: ArrayLike<number>, horizon: number, grain: Grain, pointsOnly = false): Forecast {
+  const o = { horizon, pointsOnly };
   switch (method) {
     case 'zero': return zeroForecast(horizon);
-    case 'snaive': return seasonalNaive(values, { horizon, season: seasonOf(grain) });
-    case 'ses': return ses(values, { horizon });
-    case 'holt': return holt(values, { horizon });
-    case 'croston': return croston(values, { horizon });
-    case 'tsb': return tsb(values, { horizon });
+    case 'snaive': return seasonalNaive(values, { ...o, season: seasonOf(grain) });
+    case 'ses': return ses(values, o);
+    case 'holt': return holt(values, o);
+    case 'croston': return croston(values, o);
+    case 'tsb': return tsb(values, o);
   }
 }
 
@@ -55,6 +56,8 @@ export interface RunMethodsOptions {
   horizon: number;
   grain: Grain;
   global?: GlobalModel;
+  /** Point forecasts only: the baselines skip their quantiles (see BaselineOptions). */
+  pointsOnly?: boolean;
 }
 
 /** Forecasts of each method for each series, in series order. 'global'/'ensemble' need `global`. */
@@ -64,7 +67,7 @@ export function runMethods(o: RunMethodsOptions): Map<MethodName, Forecast[]> {
   const needed = new Set<MethodName>(o.methods.flatMap((m) => (m === 'ensemble' ? [...ENSEMBLE, m] : [m])));
   const histories = o.series.map((s, i) => (origin(i) === s.values.length ? s.values : s.values.slice(0, origin(i))));
   for (const m of BASELINE_METHODS) {
-    if (needed.has(m)) out.set(m, histories.map((h) => baselineForecast(m, h, o.horizon, o.grain)));
+    if (needed.has(m)) out.set(m, histories.map((h) => baselineForecast(m, h, o.horizon, o.grain, o.pointsOnly)));
   }
   if (needed.has('global')) {
     if (!o.global) throw new Error('the global model is needed for the global and ensemble methods');

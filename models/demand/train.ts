@@ -146,7 +146,7 @@ export async function trainDemandModel(o: TrainDemandOptions): Promise<DemandMod
     const idx = o.series.flatMap((s, i) => (s.values.length - horizon - k * step >= MIN_HISTORY ? [i] : []));
     const series = idx.map((i) => o.series[i]);
     const origins = series.map((s) => s.values.length - horizon - k * step);
-    const runs = runMethods({ methods: METHODS, series, origins, horizon, grain, global });
+    const runs = runMethods({ methods: METHODS, series, origins, horizon, grain, global, pointsOnly: true });
     const actual = series.map((s, j) => s.values.slice(origins[j], origins[j] + horizon));
     const scale = series.map((s, j) => changeScale(s.values.slice(0, origins[j]), 1, 2));
     for (const [method, forecasts] of runs) {
