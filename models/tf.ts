@@ -1,7 +1,9 @@
 /**
  * The one place that loads TensorFlow.js. tfjs-node (native libtensorflow) when it is installed — the Docker
- * image — otherwise @tensorflow/tfjs on the `cpu` backend: on this machine cpu predicts 50k rows of a small
- * MLP in ~0.3 s where wasm took ~2 s (measured), so wasm is only used when asked for (TF_BACKEND=wasm).
+ * image — otherwise @tensorflow/tfjs on the `cpu` backend. Measured here: a first 50k-row predict of a small MLP
+ * took 0.3 s on cpu and 2 s on wasm (compilation included), while steady-state wasm ran the demand model ~2×
+ * faster; cpu stays the default because it needs no .wasm file at run time and meets the targets (bench:models).
+ * TF_BACKEND=wasm opts in.
  * The backend in use is logged once at start by whoever calls `loadTf` with a logger.
  */
 import * as tfjs from '@tensorflow/tfjs';
