@@ -1,7 +1,7 @@
 /**
  * The scoring service: `node --import tsx models/scoring/main.ts` (npm start runs it). A full pass every
  * SCORING_INTERVAL_SECONDS; cutoff risk again shortly after order, carrier or warehouse events (debounced — the
- * risk of a cutoff changes with every order and scan); models retrained every RETRAIN_HOURS (hourly while one has
+ * risk of a cutoff changes with every order and scan); models retrained every RETRAIN_HOURS (every 10 minutes while one has
  * never been trained, e.g. on a fresh install before history has landed). One pass at a time.
  */
 import path from 'node:path';
@@ -74,8 +74,9 @@ async function main(): Promise<void> {
   });
 
   const every = setInterval(() => void score(), cfg.SCORING_INTERVAL_SECONDS * 1000);
-  // Hourly: retrain when due, or when a model has never been trained.
-  const retrain = setInterval(() => void train(), 3_600_000);
+  // Every 10 minutes: retrain when due, or when a model has never been trained (a fresh install has no history
+  // until the simulator or real feeds have run for a while).
+  const retrain = setInterval(() => void train(), 600_000);
   let pending: NodeJS.Timeout | undefined;
   const sub = nc.subscribe('ops.>', { callback: (_err, m) => {
     if (pending || !/^ops\.(orders|carrier|warehouse)\./.test(m.subject)) return;
