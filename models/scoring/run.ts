@@ -30,21 +30,23 @@ export async function trainAll(o: TrainAllOptions): Promise<Partial<Record<Model
   const days = { demand: 90, cutoff: 7, anomalies: 28, ...o.days };
   const only = new Set(o.only ?? MODEL_NAMES);
   const out: Partial<Record<ModelName, ArtifactMetadata | null>> = {};
-  if (only.has('demand')) {
-    out.demand = await trainDemandStep({ db: o.db, dir: o.dir, now: o.now, days: days.demand, seed: o.seed, log: o.log,
-      onProgress: (p) => o.onProgress?.('demand', (p.stage === 'select' ? 0 : 0.5) + 0.5 * (p.epoch / Math.max(1, p.epochs)),
-        `${p.stage} epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`) });
-    o.onProgress?.('demand', 1, 'done');
-  }
-  if (only.has('cutoff')) {
-    out.cutoff = await trainCutoffStep({ db: o.db, dir: o.dir, tf: o.tf, backend: o.backend, now: o.now, days: days.cutoff, seed: o.seed,
-      onProgress: (d, t) => o.onProgress?.('cutoff', d / Math.max(1, t), `epoch ${d}/${t}`) });
-    o.onProgress?.('cutoff', 1, 'done');
-  }
-  if (only.has('anomalies')) {
-    out.anomalies = await trainAnomalyStep({ db: o.db, dir: o.dir, now: o.now, days: days.anomalies, seed: o.seed });
-    o.onProgress?.('anomalies', 1, 'done');
-  }
+  // One model's failure (too little history, no misses yet …) must not stop the others from training.
+  const step = async (model: ModelName, fn: () => Promise<ArtifactMetadata | null>) => {
+    if (!only.has(model)) return;
+    try {
+      out[model] = await fn();
+    } catch (err) {
+      o.log?.warn({ model, err: (err as Error).message }, 'model not trained');
+      out[model] = null;
+    }
+    o.onProgress?.(model, 1, out[model] ? 'done' : 'not trained');
+  };
+  await step('demand', () => trainDemandStep({ db: o.db, dir: o.dir, now: o.now, days: days.demand, seed: o.seed, log: o.log,
+    onProgress: (p) => o.onProgress?.('demand', (p.stage === 'select' ? 0 : 0.5) + 0.5 * (p.epoch / Math.max(1, p.epochs)),
+      `${p.stage} epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`) }));
+  await step('cutoff', () => trainCutoffStep({ db: o.db, dir: o.dir, tf: o.tf, backend: o.backend, now: o.now, days: days.cutoff,
+    seed: o.seed, onProgress: (d, t) => o.onProgress?.('cutoff', d / Math.max(1, t), `epoch ${d}/${t}`) }));
+  await step('anomalies', () => trainAnomalyStep({ db: o.db, dir: o.dir, now: o.now, days: days.anomalies, seed: o.seed }));
   return out;
 }
 
