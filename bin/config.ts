@@ -28,6 +28,9 @@ export const TowerEnv = CommonEnv.extend({
   SIM_RATE: env.intFrom(200, 1, 1_000_000),
   SIM_SPEED: env.intFrom(60, 1, 100_000),
   SIM_SEED: env.intFrom(42),
+  /** On first start (nothing stored yet): days of simulated history to back-fill, so models and charts have data. 0 = none. */
+  SIM_BACKFILL_DAYS: env.intFrom(14, 0, 365),
+  SIM_BACKFILL_ORDERS_PER_DAY: env.intFrom(2_000, 1, 1_000_000),
   SIM_MALFORMED: z.coerce.number().min(0).max(1).default(0.002),
 });
 export type TowerConfig = z.infer<typeof TowerEnv>;

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
 import { migrate } from '../../clickhouse/migrate.ts';
 import { ingestProcessArgs } from '../../ingest/process.ts';
+import { countStoredEvents } from '../../clickhouse/queries/countStoredEvents.ts';
+import { spawn } from 'node:child_process';
 import { allocationProcessArgs } from '../../allocation/process.ts';
 import { ensureStreams } from '../../ingest/streams.ts';
 import { childEnv } from '../../runtime/env.ts';
@@ -14,8 +16,41 @@ import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtim
 import { connectNats } from '../../runtime/nats.ts';
 import { Supervisor } from '../../runtime/supervisor.ts';
 import { parseOptions, type Command } from '../command.ts';
-import { dataPath, loadTowerConfig } from '../config.ts';
+import { dataPath, loadTowerConfig, type TowerConfig } from '../config.ts';
 import { ensureWebBuild } from '../web-build.ts';
+
+/**
+ * A fresh install has no history, so the models have nothing to learn from and the charts are empty for a day.
+ * On first start (no order events stored yet) publish SIM_BACKFILL_DAYS of simulated history at a modest volume
+ * through the same path as live events (allocation reserves its orders), then wait until ingest has landed it.
+ */
+async function backfillOnFirstStart(o: { cfg: TowerConfig; env: NodeJS.ProcessEnv; chUrl: string }): Promise<string | null> {
+  const db = connectClickHouse({ url: o.chUrl, user: o.cfg.CLICKHOUSE_USER, password: o.cfg.CLICKHOUSE_PASSWORD, database: o.cfg.CLICKHOUSE_DATABASE });
+  try {
+    if ((await countStoredEvents(db)).raw > 0) return null;
+    const days = o.cfg.SIM_BACKFILL_DAYS;
+    console.log(`first start: back-filling ${days} days of simulated history (${o.cfg.SIM_BACKFILL_ORDERS_PER_DAY} orders a day) …`);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/tower.js'), 'simulate', '--mode', 'backfill', '--days', String(days),
+        '--orders-per-day', String(o.cfg.SIM_BACKFILL_ORDERS_PER_DAY), '--seed', String(o.cfg.SIM_SEED), '--allocate'],
+      { cwd: REPO_ROOT, env: o.env, stdio: ['ignore', 'ignore', 'inherit'] });
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`the history back-fill exited with code ${code}`);
+    // Landed when the stored count stops moving (ingest writes a batch at least every 250 ms).
+    let last = -1;
+    for (let i = 0; i < 120; i++) {
+      const n = (await countStoredEvents(db)).raw;
+      if (n > 0 && n === last) return `${days} simulated days back-filled (${n.toLocaleString('en-US')} events landed)`;
+      last = n;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    return `${days} simulated days back-filled (still landing)`;
+  } finally {
+    await closeClickHouse(db);
+  }
+}
 
 export const up: Command = {
   name: 'up',
@@ -90,6 +125,11 @@ Example:
       await sup.start({ name: 'drift-check', command: process.execPath, cwd: REPO_ROOT, env, output: 'quiet',
         args: [path.join(REPO_ROOT, 'bin/tower.js'), 'inventory', 'drift', '--every', String(cfg.DRIFT_CHECK_SECONDS), '--json'] });
       where.push(['drift-check', `allocation vs ClickHouse ledger every ${cfg.DRIFT_CHECK_SECONDS} s (tower inventory drift)`]);
+
+      if (cfg.SIM_ENABLED === '1' && !values['no-simulator'] && cfg.SIM_BACKFILL_DAYS > 0) {
+        const filled = await backfillOnFirstStart({ cfg, env, chUrl });
+        if (filled) where.push(['history', filled]);
+      }
 
       await sup.start({ name: 'scoring', command: process.execPath, args: ['--import', 'tsx', path.join(REPO_ROOT, 'models/scoring/main.ts')],
         cwd: REPO_ROOT, env: { ...env, MODELS_DIR: dataPath(cfg, 'models'), SCORING_METRICS_PORT: '0' }, readyWhen: /"listening"/, output: 'quiet' });
