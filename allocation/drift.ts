@@ -7,15 +7,11 @@
 import { getLedgerPositionsAt } from '../clickhouse/queries/getLedgerPositionsAt.ts';
 import { insertDriftReport, type DriftComparison } from '../clickhouse/queries/insertDriftReport.ts';
 import type { Db } from '../clickhouse/client.ts';
-import type { PositionsResult } from '../contracts/api/allocation.ts';
+import { POSITION_FIELD, type PositionsResult } from '../contracts/api/allocation.ts';
 import type { InventoryState } from '../contracts/index.ts';
 import type { AllocationClient } from './client.ts';
 
-const STATE_FIELDS: [InventoryState, keyof PositionsResult['positions'][number]][] = [
-  ['on_hand', 'onHand'], ['reserved', 'reserved'], ['quality_hold', 'qualityHold'], ['damaged', 'damaged'],
-  ['in_transit', 'inTransit'], ['pending_inspection', 'pendingInspection'], ['channel_commitment', 'channelCommitment'],
-  ['safety_stock', 'safetyStock'],
-];
+const STATE_FIELDS = Object.entries(POSITION_FIELD) as [InventoryState, (typeof POSITION_FIELD)[InventoryState]][];
 
 export interface DriftCheck {
   checkedAt: number;

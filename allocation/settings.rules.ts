@@ -6,18 +6,14 @@
 import type { AdjustRequest, ChangeResult, CommitmentRequest, SafetyStockRequest } from '../contracts/api/allocation.ts';
 import type { MovementRecord } from './changes.ts';
 import { refuse, type Decision } from './decision.ts';
-import type { AllocationState } from './state.ts';
+import { applyMovements, emptyPos, positionView, type AllocationState, type Pos } from './state.ts';
 
 function changed(state: AllocationState, move: MovementRecord, now: number): Decision<ChangeResult> {
-  // The result shows the position after the change: apply it to a copy of the numbers, not the state.
-  const view = state.view(move.sku, move.location);
-  for (const m of move.movements) {
-    const key = ({ on_hand: 'onHand', reserved: 'reserved', quality_hold: 'qualityHold', damaged: 'damaged', in_transit: 'inTransit',
-      pending_inspection: 'pendingInspection', channel_commitment: 'channelCommitment', safety_stock: 'safetyStock' } as const)[m.state];
-    view[key] += m.delta;
-    if (m.state !== 'in_transit' && m.state !== 'pending_inspection') view.atp += m.state === 'on_hand' ? m.delta : -m.delta;
-  }
-  return { ok: true, result: { position: view, logSeq: 0 }, change: { at: now, moves: [move] } };
+  // The result shows the position after the change: the movements applied to a copy, not to the state.
+  const current = state.position(move.sku, move.location);
+  const after: Pos = current ? { ...current, commitments: { ...current.commitments } } : emptyPos();
+  applyMovements(after, move.movements);
+  return { ok: true, result: { position: positionView(move.sku, move.location, after), logSeq: 0 }, change: { at: now, moves: [move] } };
 }
 
 export function decideAdjust(state: AllocationState, knownLocation: (id: string) => boolean, req: AdjustRequest, now: number): Decision<ChangeResult> {

@@ -5,7 +5,7 @@
  */
 import type { Channel, InventoryState } from '../contracts/index.ts';
 import type { Position } from '../contracts/api/allocation.ts';
-import type { Change, IdempotencyRecord, InboundRecord, OrderRecord } from './changes.ts';
+import type { Change, IdempotencyRecord, InboundRecord, MovementRecord, OrderRecord } from './changes.ts';
 
 export interface Pos {
   on_hand: number;
@@ -20,8 +20,29 @@ export interface Pos {
   commitments: Partial<Record<Channel, number>>;
 }
 
-const emptyPos = (): Pos => ({ on_hand: 0, reserved: 0, quality_hold: 0, damaged: 0, in_transit: 0, pending_inspection: 0,
+export const emptyPos = (): Pos => ({ on_hand: 0, reserved: 0, quality_hold: 0, damaged: 0, in_transit: 0, pending_inspection: 0,
   channel_commitment: 0, safety_stock: 0, commitments: {} });
+
+/** Add movements to a position (the one place a position changes). */
+export function applyMovements(p: Pos, movements: MovementRecord['movements']): void {
+  for (const mv of movements) {
+    p[mv.state] += mv.delta;
+    if (mv.state === 'channel_commitment' && mv.channel) p.commitments[mv.channel] = (p.commitments[mv.channel] ?? 0) + mv.delta;
+  }
+}
+
+/** Available to promise: on hand − reserved − holds − damaged − commitments − safety stock (+ the channel's own commitment). */
+export function atpOf(p: Pos, channel?: Channel): number {
+  const own = channel ? (p.commitments[channel] ?? 0) : 0;
+  return p.on_hand - p.reserved - p.quality_hold - p.damaged - p.channel_commitment - p.safety_stock + own;
+}
+
+/** The API view of a position. */
+export function positionView(sku: string, location: string, p: Pos, channel?: Channel): Position {
+  return { sku, location, onHand: p.on_hand, reserved: p.reserved, qualityHold: p.quality_hold, damaged: p.damaged,
+    inTransit: p.in_transit, pendingInspection: p.pending_inspection, channelCommitment: p.channel_commitment,
+    safetyStock: p.safety_stock, atp: atpOf(p, channel) };
+}
 
 /** Idempotency answers kept for a day and at most this many (oldest first out): ~300 B each, ~150 MB worst case. */
 export const MAX_IDEMPOTENCY_RECORDS = 500_000;
@@ -53,9 +74,7 @@ export class AllocationState {
   /** Available to promise: on hand − reserved − holds − damaged − commitments − safety stock (+ the channel's own commitment). */
   atp(sku: string, location: string, channel?: Channel): number {
     const p = this.position(sku, location);
-    if (!p) return 0;
-    const own = channel ? (p.commitments[channel] ?? 0) : 0;
-    return p.on_hand - p.reserved - p.quality_hold - p.damaged - p.channel_commitment - p.safety_stock + own;
+    return p ? atpOf(p, channel) : 0;
   }
 
   /** Apply one change; `logSeq` is the log message that carried it. */
@@ -65,10 +84,7 @@ export class AllocationState {
       if (!byLoc) this.positions.set(m.sku, (byLoc = new Map()));
       let p = byLoc.get(m.location);
       if (!p) byLoc.set(m.location, (p = emptyPos()));
-      for (const mv of m.movements) {
-        p[mv.state] += mv.delta;
-        if (mv.state === 'channel_commitment' && mv.channel) p.commitments[mv.channel] = (p.commitments[mv.channel] ?? 0) + mv.delta;
-      }
+      applyMovements(p, m.movements);
     }
     for (const o of change.orders ?? []) {
       this.orders.set(o.orderId, o);
@@ -107,10 +123,7 @@ export class AllocationState {
 
   /** The API view of a position. */
   view(sku: string, location: string, channel?: Channel): Position {
-    const p = this.position(sku, location) ?? emptyPos();
-    return { sku, location, onHand: p.on_hand, reserved: p.reserved, qualityHold: p.quality_hold, damaged: p.damaged,
-      inTransit: p.in_transit, pendingInspection: p.pending_inspection, channelCommitment: p.channel_commitment,
-      safetyStock: p.safety_stock, atp: this.atp(sku, location, channel) };
+    return positionView(sku, location, this.position(sku, location) ?? emptyPos(), channel);
   }
 
   /** Every position, for the drift detector and snapshots. */

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { createAllocationClient } from '../../allocation/client.ts';
-import { getLatestRiskScores } from '../../clickhouse/queries/getLatestRiskScores.ts';
 import { listVersions } from '../../models/registry/registry.ts';
 import { MODEL_NAMES, scoreOnce, trainAll, type ModelName } from '../../models/scoring/run.ts';
 import { ScoreChanges } from '../../models/scoring/score-changes.ts';
@@ -78,9 +77,7 @@ Example:
       const nc = await connectNats({ url: cfg.NATS_URL, name: 'tower-models', log });
       try {
         const changes = new ScoreChanges({ nc });
-        for (const kind of ['stockout', 'cutoff_order', 'cutoff_wave', 'anomaly'] as const) {
-          changes.remember(await getLatestRiskScores({ db, kind, limit: 100_000 }));
-        }
+        await changes.rememberLatest(db);
         const summary = await scoreOnce({ db, dir, tf, now: Date.now(), allocation: createAllocationClient({ nc, retryForMs: 5_000 }),
           changes, log, only: only as ('stockout' | 'cutoff' | 'anomaly')[] | undefined });
         for (const s of summary) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, Instant, Quantity } from '../envelope.ts';
 import { Channel } from '../orders.ts';
+import { InventoryState } from '../inventory.ts';
 
 export const ALLOCATION_SUBJECT_PREFIX = 'alloc';
 export const ALLOCATION_OPS = [
@@ -96,6 +97,12 @@ export const Position = z.object({
   atp: z.number().int(),
 });
 export type Position = z.infer<typeof Position>;
+
+/** Which Position field holds each governed state (the ledger speaks states, the API speaks fields). */
+export const POSITION_FIELD = {
+  on_hand: 'onHand', reserved: 'reserved', quality_hold: 'qualityHold', damaged: 'damaged', in_transit: 'inTransit',
+  pending_inspection: 'pendingInspection', channel_commitment: 'channelCommitment', safety_stock: 'safetyStock',
+} as const satisfies Record<z.infer<typeof InventoryState>, keyof Position>;
 
 export const AtpResult = z.object({
   positions: z.array(Position),

@@ -5,23 +5,15 @@
  * Poisson as its limit; other values use the normal on a robust z. The special functions are the classic
  * continued fractions (Lentz) and series, written so the small side is computed directly, never as 1 − (≈1).
  */
+import { logGamma, normalQuantile } from '../stats.ts';
+
+export { logGamma, normalQuantile };
 
 const LN10 = Math.LN10;
 const EPS = 1e-15;
 const TINY = 1e-300;
 const MAX_ITER = 20_000;
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** log(1 − e^v) for v ≤ 0, accurate at both ends. */
 function log1mExp(v: number): number {
@@ -145,23 +137,6 @@ export function logNormalTailAbove(z: number): number {
   return Math.log(0.5 * t) + poly;
 }
 
-/** The z with P(Z ≤ z) = q (Acklam's rational approximation, relative error ~1e-9). */
-export function normalQuantile(q: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const e = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  if (q <= 0) return -Infinity;
-  if (q >= 1) return Infinity;
-  if (q < 0.02425) {
-    const s = Math.sqrt(-2 * Math.log(q));
-    return (((((c[0] * s + c[1]) * s + c[2]) * s + c[3]) * s + c[4]) * s + c[5]) / ((((e[0] * s + e[1]) * s + e[2]) * s + e[3]) * s + 1);
-  }
-  if (q > 1 - 0.02425) return -normalQuantile(1 - q);
-  const s = q - 0.5, r = s * s;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * s
-    / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
 
 /** A natural-log probability as a score: −log10 p (0 = nothing unusual, 4 = a one-in-10,000 bucket). */
 export function surprise(logP: number): number {

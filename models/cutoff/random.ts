@@ -1,14 +1,7 @@
-/** A seeded generator (mulberry32) for row shuffles and slices: the model must not depend on Math.random. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded randomness (the generator is shared: models/stats.ts); Math.random is never used. */
+import { seededRandom } from '../stats.ts';
+
+export { seededRandom };
 
 /** Fisher–Yates shuffle of 0..n−1. */
 export function shuffledIndex(n: number, rand: () => number): number[] {

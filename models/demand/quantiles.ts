@@ -3,6 +3,9 @@
  * statistics — R's type 7, numpy's default) and quantiles of a count distribution for intermittent demand
  * (negative binomial with a given mean and variance-to-mean ratio; ratio ≤ 1 means Poisson).
  */
+import { normalQuantile } from '../stats.ts';
+
+export { normalQuantile };
 
 /** Type-7 quantile of a sample (NaN when empty). Sorts a copy. */
 export function empiricalQuantile(sample: ArrayLike<number>, q: number): number {
@@ -60,25 +63,6 @@ export function countQuantile(mean: number, d: number, q: number): number {
   return k;
 }
 
-/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
-export function normalQuantile(q: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lowTail = 0.02425;
-  if (q <= 0) return -Infinity;
-  if (q >= 1) return Infinity;
-  if (q < lowTail) {
-    const t = Math.sqrt(-2 * Math.log(q));
-    return (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1);
-  }
-  if (q > 1 - lowTail) return -normalQuantile(1 - q);
-  const u = q - 0.5;
-  const t = u * u;
-  return ((((((a[0] * t + a[1]) * t + a[2]) * t + a[3]) * t + a[4]) * t + a[5]) * u) /
-    (((((b[0] * t + b[1]) * t + b[2]) * t + b[3]) * t + b[4]) * t + 1);
-}
 
 /** Clip at zero and sort each period's quantiles so P10 ≤ P50 ≤ P90 (no crossing). */
 export function tidyQuantiles(p10: number[], p50: number[], p90: number[]): void {

@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { createAllocationClient } from '../../allocation/client.ts';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
-import { getLatestRiskScores } from '../../clickhouse/queries/getLatestRiskScores.ts';
 import { ConfigError } from '../../runtime/env.ts';
 import { startProbeServer } from '../../runtime/http-probe.ts';
 import { createLogger } from '../../runtime/logger.ts';
@@ -36,9 +35,7 @@ async function main(): Promise<void> {
     password: cfg.CLICKHOUSE_PASSWORD, log });
   const allocation = createAllocationClient({ nc, retryForMs: 5_000 });
   const changes = new ScoreChanges({ nc });
-  for (const kind of ['stockout', 'cutoff_order', 'cutoff_wave', 'anomaly'] as const) {
-    changes.remember(await getLatestRiskScores({ db, kind, limit: 100_000 }).catch(() => []));
-  }
+  await changes.rememberLatest(db).catch((err: Error) => log.warn({ err: err.message }, 'latest scores unreadable; the first pass publishes all'));
   const registry = new Registry();
   const passes = registry.counter('scoring_passes_total', 'Scoring passes by kind and outcome');
   const scored = registry.counter('scoring_scores_total', 'Scores written, by kind');

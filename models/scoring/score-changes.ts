@@ -5,7 +5,9 @@
  * a full re-broadcast. Core NATS, not JetStream: a missed change is repaired by the next run and the latest
  * scores are always in ClickHouse (risk_scores_latest).
  */
-import { riskSubject, type RiskScore } from '../../contracts/index.ts';
+import { RiskKind, riskSubject, type RiskScore } from '../../contracts/index.ts';
+import type { Db } from '../../clickhouse/client.ts';
+import { getLatestRiskScores } from '../../clickhouse/queries/getLatestRiskScores.ts';
 import type { RiskScoreRow } from '../../clickhouse/queries/insertRiskScores.ts';
 import type { NatsConnection } from '../../runtime/nats.ts';
 
@@ -17,6 +19,11 @@ export class ScoreChanges {
   /** Scores already published (e.g. read back from risk_scores_latest at start), so a restart does not re-send all. */
   remember(rows: { kind: string; entity: string; score: number }[]): void {
     for (const r of rows) this.last.set(`${r.kind}\u0000${r.entity}`, r.score);
+  }
+
+  /** Seed from risk_scores_latest, so a restart publishes only what changed since the last run. */
+  async rememberLatest(db: Db): Promise<void> {
+    for (const kind of RiskKind.options) this.remember(await getLatestRiskScores({ db, kind, limit: 100_000 }));
   }
 
   /** Publish the rows whose score changed enough; returns how many went out. */
