@@ -10,3 +10,6 @@ export * from './inventory.ts';
 export * from './events.ts';
 export * from './streams.ts';
 export * from './risk.ts';
+export * from './access.ts';
+export * from './alerts.ts';
+export * from './realtime.ts';
