@@ -5,8 +5,8 @@
  * ones plus every critical alert; admins and programs get every role's. A subscription filter narrows this
  * further (and `ownerRoles` in it replaces the role default, within scope).
  */
-import { inScope, type Principal } from '../contracts/access.ts';
-import { SEVERITY_RANK, type Alert, type AlertFilter, type OwnerRole } from '../contracts/alerts.ts';
+import { inScope, type OwnerRole, type Principal } from '../contracts/access.ts';
+import { SEVERITY_RANK, type Alert, type AlertFilter } from '../contracts/alerts.ts';
 
 /** The site of alerts that concern the whole network (ingest lag, a feed down everywhere). */
 export const NETWORK_SITE = 'network';

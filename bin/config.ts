@@ -20,6 +20,11 @@ export const TowerEnv = CommonEnv.extend({
   ALLOCATION_PORT: env.intFrom(8090, 0, 65_535),
   /** How often the drift check compares allocation with the ClickHouse ledger. */
   DRIFT_CHECK_SECONDS: env.intFrom(60, 5, 86_400),
+  /** The alert engine's /metrics, /healthz, /readyz (0 = any free port). */
+  ALERTS_METRICS_PORT: env.intFrom(9480, 0, 65_535),
+  /** Realtime gateways (Socket.IO) side by side, each fed from NATS; the first listens on GATEWAY_PORT, the next +1 … */
+  GATEWAY_INSTANCES: env.intFrom(2, 1, 8),
+  GATEWAY_PORT: env.intFrom(3100, 1, 65_535),
   /** TensorFlow.js backend: unset = tfjs-node when installed, else cpu; `wasm` on request. */
   TF_BACKEND: z.enum(['tensorflow', 'cpu', 'wasm']).optional(),
   /** Token for the web app and API; the launcher generates one for the session when unset. */
