@@ -7,8 +7,7 @@
  * retries per success, p50/p99/max of a successful decrement (its retries included), CPU per process; the hot key
  * is checked for lost decrements. The last line is one JSON object.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +17,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { freePort, startLocalNats } from '../runtime/local-services.ts';
 import { connectNats, type NatsConnection } from '../runtime/nats.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
+import { machineCpu, procCpu } from './cpu.ts';
 
 const { values: args } = parseArgs({ options: {
   seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '1' }, clients: { type: 'string', default: '64' },
@@ -51,17 +51,6 @@ const log = (s: string) => console.log(s);
 
 const isConflict = (err: unknown) => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
 
-// CPU seconds per process (/proc/<pid>/stat utime + stime) and for the whole machine (/proc/stat).
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-const procCpu = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICK;
-};
-function machineCpu(): { busy: number; total: number } {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: (total - v[3]! - v[4]!) / TICK, total: total / TICK };
-}
 
 interface Result { perSec: number; conflictsPerSuccess: number; p50: number; p99: number; max: number; ok: number; failed: number;
   firstError?: string; cpuLine: string }

@@ -8,8 +8,8 @@
  * per process over the measured window (from /proc). The last line is one JSON object. This file is also the
  * trivial responder (`--role responder`) and a client process (`--role clients`, with --client-procs).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +26,7 @@ import { childEnv } from '../runtime/env.ts';
 import { freePort, REPO_ROOT, startLocalNats } from '../runtime/local-services.ts';
 import { connectNats, type NatsConnection } from '../runtime/nats.ts';
 import { Supervisor } from '../runtime/supervisor.ts';
+import { cpuSnap, type Watch } from './cpu.ts';
 
 const { values: args } = parseArgs({ options: {
   seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '1' }, clients: { type: 'string', default: '64' },
@@ -142,22 +143,6 @@ function spawnClientProcesses(url: string, spec: LoadSpec, procs: number) {
   });
 }
 
-// CPU seconds per process (/proc/<pid>/stat utime + stime) and for the whole machine (/proc/stat), in clock ticks.
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-function procCpu(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch { return 0; } // exited
-}
-function machineCpu(): { busy: number; total: number } {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: (total - v[3]! - v[4]!) / TICK, total: total / TICK };
-}
-type Watch = Record<string, number[]>;
-const cpuSnap = (w: Watch) => ({ at: performance.now(), machine: machineCpu(),
-  procs: Object.fromEntries(Object.entries(w).map(([name, pids]) => [name, pids.reduce((s, p) => s + procCpu(p), 0)])) });
 
 async function scrape(port: number): Promise<Map<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
