@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cutoff: async () => (await import('./commands/cutoff.ts')).cutoffCommand,
   anomalies: async () => (await import('./commands/anomalies.ts')).anomaliesCommand,
   models: async () => (await import('./commands/models.ts')).modelsCommand,
+  alerts: async () => (await import('./commands/alerts.ts')).alertsCommand,
+  tokens: async () => (await import('./commands/tokens.ts')).tokensCommand,
 };
 
 async function usage(): Promise<string> {
