@@ -17,14 +17,14 @@ describe('migrations', () => {
   test('apply once, then are a no-op; --dry lists without applying', async () => {
     const name = `mig_${Date.now().toString(36)}`;
     const dry = await migrate({ ...pair(name), dry: true });
-    expect(dry.pending.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(dry.pending.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const first = await migrate(pair(name));
     expect(first.applied.map((m) => m.file)).toEqual(['0001_event_tables.sql', '0002_rejects.sql', '0003_ingest_rate.sql',
-      '0004_inventory_ledger.sql', '0005_risk_scores.sql']);
+      '0004_inventory_ledger.sql', '0005_risk_scores.sql', '0006_alerts.sql']);
     const second = await migrate(pair(name));
     expect(second.applied).toEqual([]);
     const rows = await selectRows<{ version: number }>(pair(name).db, 'versions', 'SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   test('stop at the first failing migration and record nothing after it', async () => {

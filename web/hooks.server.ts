@@ -1,6 +1,7 @@
 /**
- * Every request: authenticate (session cookie, or bearer token for /api and /metrics), refuse or redirect
- * what has no principal, keep /api errors JSON, add security headers, count the request.
+ * Every request: authenticate (session cookie, or bearer token for /api and /metrics) into `locals.principal`,
+ * refuse or redirect what has no principal, keep /api errors JSON, add security headers (the pages' CSP lets them
+ * reach the realtime gateways), count the request.
  */
 import { isRedirect, redirect, type Handle, type HandleServerError, type RequestEvent, type ResolveOptions, type ServerInit } from '@sveltejs/kit';
 import { accessFor, authenticate } from '$lib/server/auth.ts';
@@ -10,7 +11,7 @@ import { webConfig } from '$lib/server/config.ts';
 import { recordRequest } from '$lib/server/http-metrics.ts';
 import { webLog } from '$lib/server/log.ts';
 import { closeNats } from '$lib/server/nats.ts';
-import { withSecurityHeaders } from '$lib/server/security-headers.ts';
+import { gatewaySources, withSecurityHeaders } from '$lib/server/security-headers.ts';
 
 type Resolve = (event: RequestEvent, opts?: ResolveOptions) => Response | Promise<Response>;
 
@@ -25,8 +26,8 @@ async function guarded(event: RequestEvent, resolve: Resolve): Promise<Response>
   event.locals.principal = access === 'public' ? null : authenticate(access, event.request, event.cookies);
   if (access !== 'public' && !event.locals.principal) {
     if (access === 'api' || access === 'metrics') {
-      return apiError(401, 'unauthorized', access === 'metrics' ? 'Send Authorization: Bearer <TOWER_API_TOKEN>.'
-        : 'Sign in at /login, or send Authorization: Bearer <TOWER_API_TOKEN>.');
+      return apiError(401, 'unauthorized', access === 'metrics' ? 'Send Authorization: Bearer <an admin or program token>.'
+        : 'Sign in at /login, or send Authorization: Bearer <TOWER_API_TOKEN or an api token>.');
     }
     const next = event.url.pathname === '/' ? '' : `?next=${encodeURIComponent(event.url.pathname + event.url.search)}`;
     // A client-side data request needs SvelteKit's JSON redirect; a document gets a plain 303 (with our headers).
@@ -37,11 +38,14 @@ async function guarded(event: RequestEvent, resolve: Resolve): Promise<Response>
   return access === 'api' ? ensureJsonError(res, event.url.pathname) : res;
 }
 
+let connectSrc: string[] | undefined;
+
 export const handle: Handle = async ({ event, resolve }) => {
   const startedMs = performance.now();
   let status = 500;
   try {
-    const res = withSecurityHeaders(await guarded(event, resolve));
+    connectSrc ??= gatewaySources(webConfig().GATEWAY_PUBLIC_URLS);
+    const res = withSecurityHeaders(await guarded(event, resolve), { connectSrc });
     status = res.status;
     return res;
   } catch (err) {

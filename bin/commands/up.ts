@@ -10,6 +10,8 @@ import { ingestProcessArgs } from '../../ingest/process.ts';
 import { countStoredEvents } from '../../clickhouse/queries/countStoredEvents.ts';
 import { spawn } from 'node:child_process';
 import { allocationProcessArgs } from '../../allocation/process.ts';
+import { alertsProcessArgs } from '../../alerts/process.ts';
+import { gatewayProcessArgs } from '../../web/gateway/process.ts';
 import { ensureStreams } from '../../ingest/streams.ts';
 import { childEnv } from '../../runtime/env.ts';
 import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtime/local-services.ts';
@@ -59,7 +61,8 @@ export const up: Command = {
 
 Starts, in order: nats-server with JetStream (unless NATS_URL is set), the embedded ClickHouse engine
 (unless CLICKHOUSE_URL is set), migrations, INGEST_PROCESSES ingest processes, ALLOCATION_INSTANCES allocation instances (one leads,
-the others stand by) with the drift check, the web app on
+the others stand by) with the drift check, the risk scoring service, the alert engine, GATEWAY_INSTANCES realtime
+gateways (Socket.IO on GATEWAY_PORT, +1 …), the web app on
 WEB_HOST:WEB_PORT and the live simulator (SIM_RATE events/s at SIM_SPEED× time). Prints what runs
 where, including the dashboard URL with its access token. Ctrl-C stops everything cleanly.
 Every setting is an environment variable; see .env.example and the README's configuration table.
@@ -135,10 +138,23 @@ Example:
         cwd: REPO_ROOT, env: { ...env, MODELS_DIR: dataPath(cfg, 'models'), SCORING_METRICS_PORT: '0' }, readyWhen: /"listening"/, output: 'quiet' });
       where.push(['scoring', `risk models every 5 min and on events; registry ${dataPath(cfg, 'models')} (tower models list)`]);
 
-      ensureWebBuild();
+      await sup.start({ name: 'alerts', command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
+        env: { ...env, ALERTS_METRICS_PORT: String(cfg.ALERTS_METRICS_PORT) }, readyWhen: /"listening"/, output: 'quiet' });
+      where.push(['alerts', `rules, lifecycle, routing → alerts.<site>.<type>; metrics http://127.0.0.1:${cfg.ALERTS_METRICS_PORT}/metrics`]);
+
       const webUrl = `http://${cfg.WEB_HOST}:${cfg.WEB_PORT}`;
+      const gatewayUrls: string[] = [];
+      for (let i = 0; i < cfg.GATEWAY_INSTANCES; i++) {
+        const port = cfg.GATEWAY_PORT + i;
+        await sup.start({ name: `gateway-${i + 1}`, command: process.execPath, args: gatewayProcessArgs(), cwd: REPO_ROOT,
+          env: { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: cfg.WEB_HOST, GATEWAY_ORIGINS: webUrl }, readyWhen: /"listening"/, output: 'quiet' });
+        gatewayUrls.push(`http://${cfg.WEB_HOST}:${port}`);
+        where.push([`gateway-${i + 1}`, `Socket.IO ${gatewayUrls.at(-1)}/realtime (tower alerts tail --url ${gatewayUrls.at(-1)} --token …)`]);
+      }
+
+      ensureWebBuild();
       await sup.start({ name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
-        env: { ...env, PORT: String(cfg.WEB_PORT), HOST: cfg.WEB_HOST, ORIGIN: webUrl, BODY_SIZE_LIMIT: '1M' },
+        env: { ...env, PORT: String(cfg.WEB_PORT), HOST: cfg.WEB_HOST, ORIGIN: webUrl, BODY_SIZE_LIMIT: '1M', GATEWAY_PUBLIC_URLS: gatewayUrls.join(',') },
         readyWhen: /Listening on/, output: 'quiet' });
       where.push(['web', `${webUrl}/login?token=${token}`]);
 

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 export const ApiErrorCode = z.enum([
-  'unauthorized', 'bad_request', 'not_found', 'method_not_allowed', 'upstream_unavailable', 'internal_error',
+  'unauthorized', 'forbidden', 'bad_request', 'not_found', 'method_not_allowed', 'invalid_state', 'upstream_unavailable',
+  'internal_error',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 

@@ -1,7 +1,9 @@
 /**
  * The whole system for an e2e test, on throwaway resources: nats-server (temp store, free port), the
  * embedded ClickHouse (temp data dir, port 0) with a unique migrated database, ingest in-process, and the
- * built web app as `node build/index.js` on a free port — the same way `tower up` runs it.
+ * built web app as `node build/index.js` on a free port — the same way `tower up` runs it. With `alerts: true`
+ * also the alert engine and one realtime gateway, as processes; without, the web app's gateway URL points at a
+ * closed port (the pages must work without live updates).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,17 +19,26 @@ import { createLogger } from '../../runtime/logger.ts';
 import { connectNats, type NatsConnection } from '../../runtime/nats.ts';
 import { Supervisor } from '../../runtime/supervisor.ts';
 import { ensureWebBuild } from '../../bin/web-build.ts';
+import { alertsProcessArgs } from '../../alerts/process.ts';
+import { gatewayProcessArgs } from '../gateway/process.ts';
 
 export interface Stack {
   baseUrl: string;
+  /** The root token (admin). */
   token: string;
+  /** The gateway browsers are sent to (nothing listens there without `alerts`). */
+  gatewayUrl: string;
   nc: NatsConnection;
   db: Db;
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  /** Start the alert engine and a realtime gateway too. */
+  alerts?: boolean;
+}
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-web-e2e-'));
   const sup = new Supervisor();
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -52,17 +63,28 @@ export async function startStack(): Promise<Stack> {
       metrics: createIngestMetrics(), flushMs: 100 });
     cleanups.push(() => ingest.stop());
 
-    ensureWebBuild((m) => console.log(m));
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const token = randomBytes(24).toString('base64url');
+    const env = childEnv({ NATS_URL: nats.url, CLICKHOUSE_URL: ch.url, CLICKHOUSE_DATABASE: database, TOWER_API_TOKEN: token, LOG_LEVEL: 'warn' });
+    const gatewayPort = await freePort();
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    if (o.alerts) {
+      // Both log "listening" at info level once ready.
+      await sup.start({ name: 'alerts', command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
+        env: { ...env, ALERTS_METRICS_PORT: '0', LOG_LEVEL: 'info' }, readyWhen: /"listening"/, readyTimeoutMs: 60_000, output: 'quiet' });
+      await sup.start({ name: 'gateway', command: process.execPath, args: gatewayProcessArgs(), cwd: REPO_ROOT,
+        env: { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1', GATEWAY_ORIGINS: baseUrl, LOG_LEVEL: 'info' },
+        readyWhen: /"listening"/, readyTimeoutMs: 60_000, output: 'quiet' });
+    }
+
+    ensureWebBuild((m) => console.log(m));
     await sup.start({
       name: 'web', command: process.execPath, args: [path.join(REPO_ROOT, 'build/index.js')], cwd: REPO_ROOT,
-      env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, NATS_URL: nats.url, CLICKHOUSE_URL: ch.url,
-        CLICKHOUSE_DATABASE: database, TOWER_API_TOKEN: token, LOG_LEVEL: 'warn' }),
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, GATEWAY_PUBLIC_URLS: gatewayUrl },
       readyWhen: /Listening on/, readyTimeoutMs: 30_000, output: 'quiet',
     });
-    return { baseUrl, token, nc, db, stop };
+    return { baseUrl, token, gatewayUrl, nc, db, stop };
   } catch (err) {
     await stop();
     throw err;

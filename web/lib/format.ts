@@ -21,3 +21,7 @@ export function fmtAgo(ms: number, now = Date.now()): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   return `${Math.floor(s / 3600)} h ago`;
 }
+
+const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** "950", "12.3K", "1.2M": money and counts in narrow table cells. */
+export const fmtCompact = (n: number) => compactFmt.format(n);

@@ -1,3 +1,4 @@
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({ signedIn: locals.principal !== null });
+/** The signed-in principal (name, role, scope: nothing secret) for the header and the pages' filters. */
+export const load: LayoutServerLoad = ({ locals }) => ({ principal: locals.principal });

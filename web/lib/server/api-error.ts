@@ -9,7 +9,9 @@ export function apiError(status: number, code: ApiErrorCode, message: string): R
 }
 
 export function codeForStatus(status: number): ApiErrorCode {
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 409) return 'invalid_state';
   if (status === 404) return 'not_found';
   if (status === 405) return 'method_not_allowed';
   if (status === 502 || status === 503 || status === 504) return 'upstream_unavailable';

@@ -1,13 +1,16 @@
 /**
- * Who may see what. Pages need a session cookie; /api/* accepts the cookie or `Authorization: Bearer`;
- * /metrics takes the bearer token only (scrapers have no cookie); /login and /healthz are open.
+ * Who may see what. Pages need a session cookie; /api/* accepts the cookie or `Authorization: Bearer` (the root
+ * token or a signed `api` token); /metrics takes a bearer token of an admin or program only (scrapers have no
+ * cookie); /login and /healthz are open. The principal found is `event.locals.principal`.
  */
 import type { Cookies } from '@sveltejs/kit';
+import type { Principal } from '$contracts/access.ts';
+import { accessKey, bearerToken, tokenRef } from '$runtime/access.ts';
 import { webConfig } from './config.ts';
-import { bearerToken, SESSION_COOKIE, SESSION_TTL_SECONDS, sessionKey, signSession, tokensEqual, verifySession } from './session.ts';
+import { webLog } from './log.ts';
+import { MAX_SESSION_BYTES, SESSION_COOKIE, signSession, signTicket, verifyCredential, verifySession, type Keys } from './session.ts';
 
 export type Access = 'public' | 'page' | 'api' | 'metrics';
-export type Principal = 'session' | 'bearer';
 
 const PUBLIC = new Set(['/login', '/healthz', '/favicon.svg', '/robots.txt']);
 
@@ -18,28 +21,40 @@ export function accessFor(pathname: string): Access {
   return 'page';
 }
 
-let key: Buffer | undefined;
-const keyFor = () => (key ??= sessionKey(webConfig().TOWER_API_TOKEN));
-
-/** Whether the request carries a valid bearer token. */
-export function hasBearer(request: Request): boolean {
-  return tokensEqual(bearerToken(request.headers.get('authorization')), webConfig().TOWER_API_TOKEN);
-}
+let keys: Keys | undefined;
+const keysFor = (): Keys => (keys ??= { key: accessKey(webConfig().TOWER_API_TOKEN), root: webConfig().TOWER_API_TOKEN });
 
 /** The request's principal for the given access class, or null when it has none. */
 export function authenticate(access: Access, request: Request, cookies: Cookies): Principal | null {
-  if ((access === 'api' || access === 'metrics') && hasBearer(request)) return 'bearer';
-  if (access === 'metrics') return null;
-  return verifySession(keyFor(), cookies.get(SESSION_COOKIE)).ok ? 'session' : null;
+  if (access === 'api' || access === 'metrics') {
+    const bearer = verifyCredential(keysFor(), bearerToken(request.headers.get('authorization')));
+    if (bearer.ok && (access === 'api' || bearer.principal.role === 'admin' || bearer.principal.role === 'program')) return bearer.principal;
+    if (access === 'metrics') return null;
+  }
+  const session = verifySession(keysFor(), cookies.get(SESSION_COOKIE));
+  return session.ok ? session.principal : null;
 }
 
-/** Check a token typed or linked by a person; on success set the session cookie. */
-export function signIn(token: string | null, cookies: Cookies, url: URL): boolean {
-  if (!tokensEqual(token, webConfig().TOWER_API_TOKEN)) return false;
-  cookies.set(SESSION_COOKIE, signSession(keyFor()), {
-    path: '/', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: SESSION_TTL_SECONDS,
+export type SignIn = { ok: true; principal: Principal } | { ok: false; why: string };
+
+/** Check a token typed or linked by a person (root or `api`); on success set the session cookie carrying its principal. */
+export function signIn(token: string | null, cookies: Cookies, url: URL): SignIn {
+  const check = verifyCredential(keysFor(), token);
+  if (!check.ok) return { ok: false, why: check.reason === 'expired' ? 'That token has expired.' : 'That token is not valid.' };
+  const { value, ttlSeconds } = signSession(keysFor(), check.principal, { until: check.expiresAt });
+  if (value.length + SESSION_COOKIE.length + 1 > MAX_SESSION_BYTES) {
+    return { ok: false, why: 'That token names too many sites or channels for a browser session; use it as a Bearer token.' };
+  }
+  cookies.set(SESSION_COOKIE, value, {
+    path: '/', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: ttlSeconds,
   });
-  return true;
+  webLog().info({ sub: check.principal.sub, role: check.principal.role, token: tokenRef(check) }, 'signed in');
+  return { ok: true, principal: check.principal };
+}
+
+/** A 60 s gateway ticket for a signed-in principal. */
+export function issueTicket(principal: Principal): { token: string; expiresAt: number } {
+  return signTicket(keysFor(), principal);
 }
 
 export function signOut(cookies: Cookies): void {

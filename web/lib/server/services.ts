@@ -1,4 +1,5 @@
 /** The dependencies route handlers pass to server modules, built from the lazy singletons in one place. */
+import type { AlertctlDeps } from './alertctl.ts';
 import { getDb } from './clickhouse.ts';
 import { recordUpstreamError } from './http-metrics.ts';
 import type { OverviewDeps } from './ingest-overview.ts';
@@ -13,6 +14,16 @@ export function overviewDeps(): OverviewDeps {
     onNatsError: (err) => {
       recordUpstreamError('nats');
       webLog().warn({ err: err.message }, 'consumer lag unavailable');
+    },
+  };
+}
+
+export function alertctlDeps(): AlertctlDeps {
+  return {
+    nats: getNats,
+    onUnavailable: (why) => {
+      recordUpstreamError('nats');
+      webLog().warn({ err: why }, 'alert engine unavailable');
     },
   };
 }

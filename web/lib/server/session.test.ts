@@ -1,61 +1,85 @@
 import { describe, expect, test } from 'vitest';
-import { bearerToken, SESSION_TTL_SECONDS, sessionKey, signSession, tokensEqual, verifySession } from './session.ts';
+import type { Principal } from '$contracts/access.ts';
+import { accessKey, ROOT_PRINCIPAL, signAccessToken } from '$runtime/access.ts';
+import { SESSION_TTL_SECONDS, signSession, signTicket, TICKET_TTL_SECONDS, verifyCredential, verifySession } from './session.ts';
 
-const key = sessionKey('a-test-token-of-decent-length');
+const root = 'a-test-token-of-decent-length';
+const k = { key: accessKey(root), root };
 const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
+const planner: Principal = { sub: 'pat@wh-east', role: 'planner', sites: ['wh-east'], channels: ['*'] };
 
 /** Flip one character of a base64url string to another valid base64url character. */
 const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
-describe('session signing', () => {
-  test('accepts a fresh session and reports its 12 h expiry', () => {
-    const r = verifySession(key, signSession(key, T0), T0 + 1000);
-    expect(r).toEqual({ ok: true, expiresAt: T0 + SESSION_TTL_SECONDS * 1000 });
+describe('session cookies', () => {
+  test('carry the principal and expire after 12 h', () => {
+    const { value, ttlSeconds } = signSession(k, planner, { now: T0 });
+    expect(ttlSeconds).toBe(12 * 3600);
     expect(SESSION_TTL_SECONDS).toBe(12 * 3600);
+    const r = verifySession(k, value, T0 + 1000);
+    expect(r).toMatchObject({ ok: true, principal: planner, expiresAt: T0 + SESSION_TTL_SECONDS * 1000 });
+    expect(claimsOf(value)).toMatchObject({ kind: 'session', sub: 'pat@wh-east' });
   });
 
-  test('refuses a session whose payload was edited (e.g. a later expiry)', () => {
-    const [, sig] = signSession(key, T0).split('.');
-    const forged = Buffer.from(JSON.stringify({ v: 1, iat: T0 / 1000, exp: T0 / 1000 + 10 * 365 * 86400 })).toString('base64url');
-    expect(verifySession(key, `${forged}.${sig}`, T0)).toEqual({ ok: false, reason: 'bad_signature' });
+  test('never outlive the api token that signed in', () => {
+    const { value, ttlSeconds } = signSession(k, planner, { now: T0, until: T0 + 600_000 });
+    expect(ttlSeconds).toBe(600);
+    expect(verifySession(k, value, T0 + 600_000)).toEqual({ ok: false, reason: 'expired' });
   });
 
-  test('refuses a session whose signature was edited', () => {
-    const value = signSession(key, T0);
-    expect(verifySession(key, flip(value, value.length - 3), T0)).toEqual({ ok: false, reason: 'bad_signature' });
+  test('refuse a session whose payload was edited (a wider scope, a later expiry)', () => {
+    const { value } = signSession(k, planner, { now: T0 });
+    const [p, body, sig] = value.split('.');
+    for (const edit of [{ sites: ['*'] }, { role: 'admin' }, { exp: T0 / 1000 + 10 * 365 * 86400 }]) {
+      const forged = Buffer.from(JSON.stringify({ ...claimsOf(value), ...edit })).toString('base64url');
+      expect(verifySession(k, `${p}.${forged}.${sig}`, T0)).toEqual({ ok: false, reason: 'bad_signature' });
+    }
+    expect(body).toBeTruthy();
   });
 
-  test('refuses a session signed with another token', () => {
-    const other = sessionKey('another-token-of-decent-length');
-    expect(verifySession(key, signSession(other, T0), T0)).toEqual({ ok: false, reason: 'bad_signature' });
+  test('refuse a session whose signature was edited, or signed with another root token', () => {
+    const { value } = signSession(k, planner, { now: T0 });
+    expect(verifySession(k, flip(value, value.length - 3), T0)).toEqual({ ok: false, reason: 'bad_signature' });
+    const other = { key: accessKey('another-token-of-decent-length'), root: 'another-token-of-decent-length' };
+    expect(verifySession(k, signSession(other, planner, { now: T0 }).value, T0)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
-  test('refuses an expired session, and accepts it one second before', () => {
-    const value = signSession(key, T0);
-    expect(verifySession(key, value, T0 + SESSION_TTL_SECONDS * 1000 - 1000).ok).toBe(true);
-    expect(verifySession(key, value, T0 + SESSION_TTL_SECONDS * 1000)).toEqual({ ok: false, reason: 'expired' });
+  test('refuse an expired session, and accept it one second before', () => {
+    const { value } = signSession(k, planner, { now: T0 });
+    expect(verifySession(k, value, T0 + SESSION_TTL_SECONDS * 1000 - 1000).ok).toBe(true);
+    expect(verifySession(k, value, T0 + SESSION_TTL_SECONDS * 1000)).toEqual({ ok: false, reason: 'expired' });
   });
 
-  test('refuses garbage without throwing', () => {
-    for (const v of [undefined, '', 'abc', 'a.b.c', '.', 'x'.repeat(600), '%%%.%%%']) {
-      expect(verifySession(key, v, T0).ok).toBe(false);
+  test('refuse the root token, api tokens and tickets as a cookie', () => {
+    expect(verifySession(k, root, T0).ok).toBe(false);
+    expect(verifySession(k, signAccessToken(k.key, planner, { kind: 'api', ttlSeconds: 3600, now: T0 }), T0)).toEqual({ ok: false, reason: 'wrong_kind' });
+    expect(verifySession(k, signTicket(k, planner, T0).token, T0)).toEqual({ ok: false, reason: 'wrong_kind' });
+  });
+
+  test('refuse garbage without throwing', () => {
+    for (const v of [undefined, '', 'abc', 'a.b.c', 'ct1.a.b', '.', 'x'.repeat(9000), '%%%.%%%']) {
+      expect(verifySession(k, v, T0).ok).toBe(false);
     }
   });
 });
 
-describe('tokens', () => {
-  test('compares tokens exactly, whatever their lengths', () => {
-    expect(tokensEqual('a-test-token-of-decent-length', 'a-test-token-of-decent-length')).toBe(true);
-    expect(tokensEqual('a-test-token-of-decent-lengtH', 'a-test-token-of-decent-length')).toBe(false);
-    expect(tokensEqual('short', 'a-test-token-of-decent-length')).toBe(false);
-    expect(tokensEqual('', 'a-test-token-of-decent-length')).toBe(false);
-    expect(tokensEqual(null, 'a-test-token-of-decent-length')).toBe(false);
+describe('credentials and tickets', () => {
+  test('sign-in and Bearer take the root token (admin) or a signed api token, nothing else', () => {
+    expect(verifyCredential(k, root, T0)).toMatchObject({ ok: true, principal: ROOT_PRINCIPAL });
+    const api = signAccessToken(k.key, planner, { kind: 'api', ttlSeconds: 3600, now: T0 });
+    expect(verifyCredential(k, api, T0)).toMatchObject({ ok: true, principal: planner, expiresAt: T0 + 3600_000 });
+    expect(verifyCredential(k, api, T0 + 3600_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyCredential(k, signSession(k, planner, { now: T0 }).value, T0)).toEqual({ ok: false, reason: 'wrong_kind' });
+    expect(verifyCredential(k, signTicket(k, planner, T0).token, T0)).toEqual({ ok: false, reason: 'wrong_kind' });
+    expect(verifyCredential(k, `${root}x`, T0)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyCredential(k, null, T0)).toEqual({ ok: false, reason: 'missing' });
   });
 
-  test('reads the token of a bearer header only', () => {
-    expect(bearerToken('Bearer abc123')).toBe('abc123');
-    expect(bearerToken('bearer  abc123 ')).toBe('abc123');
-    expect(bearerToken('Basic abc123')).toBeUndefined();
-    expect(bearerToken(null)).toBeUndefined();
+  test('a ticket carries the principal for 60 s', () => {
+    const t = signTicket(k, planner, T0);
+    expect(t.expiresAt).toBe(T0 + TICKET_TTL_SECONDS * 1000);
+    expect(TICKET_TTL_SECONDS).toBe(60);
+    expect(claimsOf(t.token)).toMatchObject({ kind: 'ticket', sub: planner.sub, sites: ['wh-east'], exp: T0 / 1000 + 60 });
   });
 });

@@ -1,62 +1,47 @@
 /**
- * Signed sessions and token checks, with no I/O so they are unit-tested directly.
+ * Who a request is, as signed access tokens (runtime/access.ts), with no I/O so it is unit-tested directly.
  *
- * A session is `<payload>.<signature>`: payload = base64url JSON `{ v: 1, iat, exp }` (epoch seconds),
- * signature = base64url HMAC-SHA256 over `ct-session.<payload>` with a key derived from the API token, so
- * rotating the token signs everyone out. Nothing secret is in the payload; the cookie is httpOnly and
- * SameSite=Strict. Comparisons are constant-time: tokens are hashed first so their lengths do not leak.
+ * People sign in with the root TOWER_API_TOKEN (admin) or a signed `api` token (`tower tokens issue …`); the
+ * session cookie is then a `session`-kind token carrying that principal, never the credential itself. API clients
+ * send the root or an `api` token as `Authorization: Bearer`. A browser gets a 60 s `ticket` to open the realtime
+ * gateway. Every kind is signed with the key derived from the root token, so rotating it signs everyone out.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { type Principal } from '$contracts/access.ts';
+import { signAccessToken, verifyAccessToken, type AccessCheck } from '$runtime/access.ts';
 
 /** 12 h: one operations shift. */
 export const SESSION_TTL_SECONDS = 12 * 3600;
+/** A ticket only has to reach the gateway: the browser asks for a new one on every (re)connect attempt. */
+export const TICKET_TTL_SECONDS = 60;
 export const SESSION_COOKIE = 'ct_session';
+/** Browsers drop cookies over 4096 bytes (name + value); a principal with ~150 sites would not fit. */
+export const MAX_SESSION_BYTES = 4000;
 
-const KEY_CONTEXT = 'control-tower/session-key/v1';
+export interface Keys { key: Buffer; root: string }
 
-/** The HMAC key for sessions, derived from the API token (never the token itself). */
-export function sessionKey(apiToken: string): Buffer {
-  return createHmac('sha256', apiToken).update(KEY_CONTEXT).digest();
+/**
+ * A session value for `principal`, valid 12 h from `now` — or less, when the credential that signed in
+ * expires sooner (`until`, epoch ms): a session never outlives its api token.
+ */
+export function signSession(k: Keys, principal: Principal, o: { now?: number; until?: number | null } = {}): { value: string; ttlSeconds: number } {
+  const now = o.now ?? Date.now();
+  const left = o.until ? Math.floor((o.until - now) / 1000) : SESSION_TTL_SECONDS;
+  const ttlSeconds = Math.max(1, Math.min(SESSION_TTL_SECONDS, left));
+  return { value: signAccessToken(k.key, principal, { kind: 'session', ttlSeconds, now }), ttlSeconds };
 }
 
-const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(`ct-session.${payload}`).digest();
-
-/** A new session value valid for `ttlSeconds` from `now`. */
-export function signSession(key: Buffer, now = Date.now(), ttlSeconds = SESSION_TTL_SECONDS): string {
-  const iat = Math.floor(now / 1000);
-  const payload = Buffer.from(JSON.stringify({ v: 1, iat, exp: iat + ttlSeconds })).toString('base64url');
-  return `${payload}.${sign(key, payload).toString('base64url')}`;
+/** Verify a session cookie: a signed `session` token only (the root token is no cookie). Never throws. */
+export function verifySession(k: Keys, value: string | undefined, now = Date.now()): AccessCheck {
+  return verifyAccessToken({ ...k, token: value, kinds: ['session'], acceptRoot: false, now });
 }
 
-export type SessionCheck = { ok: true; expiresAt: number } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
-
-/** Verify a session value: signature first (constant time), then expiry. Never throws. */
-export function verifySession(key: Buffer, value: string | undefined, now = Date.now()): SessionCheck {
-  if (!value || value.length > 512) return { ok: false, reason: 'malformed' };
-  const parts = value.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed' };
-  const [payload, signature] = parts as [string, string];
-  const expected = sign(key, payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
-  let body: unknown;
-  try { body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')); } catch { return { ok: false, reason: 'malformed' }; }
-  const { v, exp } = (body ?? {}) as { v?: unknown; exp?: unknown };
-  if (v !== 1 || typeof exp !== 'number' || !Number.isFinite(exp)) return { ok: false, reason: 'malformed' };
-  if (exp * 1000 <= now) return { ok: false, reason: 'expired' };
-  return { ok: true, expiresAt: exp * 1000 };
+/** Verify what a person types at /login or a program sends as Bearer: the root token or a signed `api` token. */
+export function verifyCredential(k: Keys, token: string | null | undefined, now = Date.now()): AccessCheck {
+  return verifyAccessToken({ ...k, token, kinds: ['api'], now });
 }
 
-/** Constant-time token comparison, whatever the lengths. */
-export function tokensEqual(given: string | null | undefined, expected: string): boolean {
-  if (typeof given !== 'string' || given.length === 0) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** The token of an `Authorization: Bearer <token>` header, or undefined. */
-export function bearerToken(header: string | null): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return m?.[1];
+/** A gateway ticket for `principal`: 60 s, enough to open one socket. */
+export function signTicket(k: Keys, principal: Principal, now = Date.now()): { token: string; expiresAt: number } {
+  const token = signAccessToken(k.key, principal, { kind: 'ticket', ttlSeconds: TICKET_TTL_SECONDS, now });
+  return { token, expiresAt: (Math.floor(now / 1000) + TICKET_TTL_SECONDS) * 1000 };
 }

@@ -1,0 +1,185 @@
+/**
+ * The alert inbox end to end: real nats-server, embedded ClickHouse, ingest, the alert engine and a realtime
+ * gateway as processes, the built web app and Chromium. Two planners sign in with signed api tokens, one scoped to
+ * wh-e2e-east, one to wh-e2e-west. A purchase order at wh-e2e-east is delayed after both pages went live: the east
+ * inbox shows the alert without a reload, Ack moves it to acknowledged; the west planner never sees it, on the page
+ * or over the API. The alert API maps the engine's answers to JSON errors; tickets carry the caller's principal.
+ */
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Principal } from '../../contracts/access.ts';
+import { AlertSchema, RuleSetSchema, SilenceSchema } from '../../contracts/alerts.ts';
+import { RealtimeTicketSchema } from '../../contracts/api/realtime-ticket.ts';
+import { parseEvent, subjectFor } from '../../contracts/index.ts';
+import { createPublisher } from '../../ingest/publish.ts';
+import { accessKey, signAccessToken, verifyAccessToken } from '../../runtime/access.ts';
+import { startStack, type Stack } from './stack.ts';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
+  '--disable-sync', '--no-first-run'];
+const EAST: Principal = { sub: 'pat-east', role: 'planner', sites: ['wh-e2e-east'], channels: ['*'] };
+const WEST: Principal = { sub: 'kim-west', role: 'planner', sites: ['wh-e2e-west'], channels: ['*'] };
+const RUN = randomBytes(3).toString('hex');
+const PO = `PO-E2E-${RUN}`;
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+let east: Page;
+let west: Page;
+const tokens: Record<string, string> = {};
+const browserErrors: string[] = [];
+let alertKey = '';
+
+const api = (path: string, token: string, init: RequestInit = {}) => fetch(`${stack!.baseUrl}${path}`, {
+  ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+});
+
+async function signedIn(token: string, next: string): Promise<Page> {
+  const page = await (await browser!.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') browserErrors.push(`console: ${m.text()}`); });
+  await page.goto(`${stack!.baseUrl}/login?token=${encodeURIComponent(token)}&next=${encodeURIComponent(next)}`);
+  return page;
+}
+const linkStatus = (page: Page) => page.locator('[data-testid=link-status]').getAttribute('data-status');
+const poRow = (page: Page) => page.locator(`[data-testid=alert-row][data-key*="${PO}"]`);
+
+async function publishDelay(site: string, poId: string): Promise<void> {
+  const now = Date.now();
+  const parsed = parseEvent({ id: `e2e-delay-${poId}`, type: 'purchase_orders.delayed', occurredAt: new Date(now).toISOString(),
+    source: 'e2e-erp', site, schemaVersion: 1, poId, supplier: 'SUP-E2E', reason: 'vessel missed its slot',
+    previousExpectedAt: new Date(now + 2 * 86_400_000).toISOString(), newExpectedAt: new Date(now + 9 * 86_400_000).toISOString() });
+  if (!parsed.ok) throw new Error(`e2e event is not valid: ${parsed.reason}`);
+  const publisher = createPublisher({ nc: stack!.nc });
+  await publisher.publish({ subject: subjectFor(parsed.event.type), id: parsed.event.id, data: JSON.stringify(parsed.event) });
+  await publisher.flush();
+}
+
+beforeAll(async () => {
+  stack = await startStack({ alerts: true });
+  const key = accessKey(stack.token);
+  for (const p of [EAST, WEST]) tokens[p.sub] = signAccessToken(key, p, { kind: 'api', ttlSeconds: 3600 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await stack?.stop();
+}, 120_000);
+
+describe('alert inbox', () => {
+  test('a ticket is a 60 s pass for the caller, naming the gateway; no ticket without a principal', async () => {
+    const res = await api('/api/realtime/ticket', tokens[EAST.sub]!, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const ticket = RealtimeTicketSchema.parse(await res.json());
+    expect(ticket.url).toBe(stack!.gatewayUrl);
+    expect(ticket.expiresAt - Date.now()).toBeGreaterThan(50_000);
+    expect(ticket.expiresAt - Date.now()).toBeLessThanOrEqual(61_000);
+    const check = verifyAccessToken({ key: accessKey(stack!.token), root: stack!.token, token: ticket.token, kinds: ['ticket'] });
+    expect(check.ok && check.principal).toEqual(EAST);
+    const anon = await fetch(`${stack!.baseUrl}/api/realtime/ticket`, { method: 'POST' });
+    expect(anon.status).toBe(401);
+    expect(await anon.json()).toMatchObject({ code: 'unauthorized' });
+  });
+
+  test('a delayed PO appears live in the scoped inbox; Ack moves it to acknowledged', async () => {
+    east = await signedIn(tokens[EAST.sub]!, '/alerts');
+    west = await signedIn(tokens[WEST.sub]!, '/alerts');
+    expect(east.url()).toBe(`${stack!.baseUrl}/alerts`);
+    const who = east.locator('[data-testid=who]');
+    expect(await who.getAttribute('data-sub')).toBe('pat-east');
+    expect(await who.textContent()).toMatch(/pat-east\s+planner\s+wh-e2e-east/);
+    await expect.poll(() => linkStatus(east), { timeout: 30_000 }).toBe('live');
+    await expect.poll(() => linkStatus(west), { timeout: 30_000 }).toBe('live');
+    expect(await poRow(east).count()).toBe(0);
+    await east.evaluate(() => { (window as unknown as { __marker?: string }).__marker = 'before-the-alert'; });
+
+    await publishDelay('wh-e2e-east', PO);
+    await expect.poll(() => poRow(east).count(), { timeout: 60_000, interval: 250 }).toBe(1);
+    expect(await east.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe('before-the-alert');
+    const row = poRow(east);
+    expect(await row.getAttribute('data-state')).toBe('firing');
+    expect(await row.getAttribute('data-site')).toBe('wh-e2e-east');
+    expect(await row.textContent()).toContain(`po=${PO}`);
+    alertKey = (await row.getAttribute('data-key'))!;
+
+    await row.locator('[data-testid=ack]').click();
+    await east.locator('[data-testid=action-comment]').fill('calling the supplier');
+    await east.locator('[data-testid=action-submit]').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('acknowledged');
+    expect(await row.textContent()).toContain('ack by pat-east');
+
+    const listed = await (await api('/api/alerts?state=acknowledged', tokens[EAST.sub]!)).json() as { alerts: unknown[] };
+    const alert = AlertSchema.parse(listed.alerts.map((a) => AlertSchema.parse(a)).find((a) => a.key === alertKey));
+    expect(alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'pat-east', site: 'wh-e2e-east', ownerRole: 'planner' });
+    await east.locator('canvas').first().waitFor({ timeout: 15_000 }); // the chart drew under the CSP
+    expect(browserErrors).toEqual([]);
+  });
+
+  test('a planner scoped to another site sees it neither live, nor after a reload, nor over the API', async () => {
+    expect(alertKey).not.toBe('');
+    expect(await poRow(west).count()).toBe(0);
+    await west.reload();
+    await expect.poll(() => linkStatus(west), { timeout: 30_000 }).toBe('live');
+    expect(await poRow(west).count()).toBe(0);
+
+    const listed = await (await api('/api/alerts?state=', tokens[WEST.sub]!)).json() as { alerts: { key: string }[] };
+    expect(listed.alerts.map((a) => a.key)).not.toContain(alertKey);
+    const one = await api(`/api/alerts/${encodeURIComponent(alertKey)}`, tokens[WEST.sub]!);
+    expect([403, 404]).toContain(one.status);
+    expect(await one.json()).toMatchObject({ code: expect.stringMatching(/^(forbidden|not_found)$/) });
+    const ack = await api(`/api/alerts/${encodeURIComponent(alertKey)}/resolve`, tokens[WEST.sub]!, { method: 'POST', body: JSON.stringify({ comment: 'not mine' }) });
+    expect([403, 404]).toContain(ack.status);
+    // The east planner does get it by key.
+    const mine = await api(`/api/alerts/${encodeURIComponent(alertKey)}`, tokens[EAST.sub]!);
+    expect(mine.status).toBe(200);
+  });
+
+  test('the alert API validates, maps engine errors and round-trips silences and rules', async () => {
+    const root = stack!.token;
+    const bad = await api('/api/alerts?minSeverity=loud', root);
+    expect([bad.status, (await bad.json()).code]).toEqual([400, 'bad_request']);
+    const missing = await api('/api/alerts/no-such-alert', root);
+    expect([missing.status, (await missing.json()).code]).toEqual([404, 'not_found']);
+    const noComment = await api(`/api/alerts/${encodeURIComponent(alertKey)}/resolve`, root, { method: 'POST', body: '{}' });
+    expect([noComment.status, (await noComment.json()).code]).toEqual([400, 'bad_request']);
+    const again = await api(`/api/alerts/${encodeURIComponent(alertKey)}/ack`, tokens[EAST.sub]!, { method: 'POST', body: '{}' });
+    expect([again.status, (await again.json()).code]).toEqual([409, 'invalid_state']);
+
+    const silence = (matchers: unknown[]) => api('/api/silences', tokens[EAST.sub]!, { method: 'POST',
+      body: JSON.stringify({ matchers, durationSeconds: 3600, endOnResolve: true, comment: 'supplier called back' }) });
+    // A planner scoped to some sites must name one of them.
+    const unscoped = await silence([{ label: 'po', op: '=', value: PO }]);
+    expect([unscoped.status, (await unscoped.json()).code]).toEqual([403, 'forbidden']);
+    const created = await silence([{ label: 'site', op: '=', value: 'wh-e2e-east' }, { label: 'po', op: '=', value: PO }]);
+    expect(created.status).toBe(201);
+    const made = SilenceSchema.parse((await created.json()).silence);
+    expect(made.createdBy).toBe('pat-east');
+    const listed = await (await api('/api/silences', tokens[EAST.sub]!)).json() as { silences: { id: string }[] };
+    expect(listed.silences.map((s) => s.id)).toContain(made.id);
+    const expired = await api(`/api/silences/${made.id}`, tokens[EAST.sub]!, { method: 'DELETE' });
+    expect(expired.status).toBe(200);
+    expect(SilenceSchema.parse((await expired.json()).silence).endedAt).not.toBeNull();
+
+    const rules = RuleSetSchema.parse((await (await api('/api/alert-rules', root)).json()).ruleSet);
+    const po = rules.rules.find((r) => r.id === 'po_delayed')!;
+    expect(po).toBeDefined();
+    const mismatch = await api('/api/alert-rules/other-id', root, { method: 'PUT', body: JSON.stringify({ rule: po }) });
+    expect([mismatch.status, (await mismatch.json()).code]).toEqual([400, 'bad_request']);
+    const put = await api('/api/alert-rules/po_delayed', root, { method: 'PUT', body: JSON.stringify({ rule: { ...po, title: 'PO delayed (e2e)' }, comment: 'e2e' }) });
+    expect(put.status).toBe(200);
+    expect(RuleSetSchema.parse((await put.json()).ruleSet).version).toBe(rules.version + 1);
+    const forbidden = await api('/api/alert-rules/ingest_lag', tokens[EAST.sub]!, { method: 'DELETE' });
+    expect([forbidden.status, (await forbidden.json()).code]).toEqual([403, 'forbidden']);
+  });
+
+  test('the home page ticks KPIs live from the gateway', async () => {
+    await east.goto(`${stack!.baseUrl}/`);
+    const strip = east.locator('[data-testid=kpi-strip]');
+    await expect.poll(() => strip.getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
+    await east.locator('[data-testid=kpi-firing]').waitFor({ timeout: 30_000 });
+    expect(Number((await east.locator('[data-testid=kpi-orders]').textContent())!.replaceAll(',', ''))).toBeGreaterThanOrEqual(0);
+    expect(browserErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,11 @@
+/** GET /api/alerts/[key] — one alert (404 when unknown or out of the caller's scope). */
+import { alertctl, alertctlResponse } from '$lib/server/alertctl.ts';
+import { apiError } from '$lib/server/api-error.ts';
+import { alertctlDeps } from '$lib/server/services.ts';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, locals }) => {
+  const principal = locals.principal;
+  if (!principal) return apiError(401, 'unauthorized', 'Sign in first.'); // hooks already refuse; belt and braces
+  return alertctlResponse(await alertctl(alertctlDeps(), 'get', { principal, key: params.key }));
+};
