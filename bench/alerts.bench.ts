@@ -57,6 +57,8 @@ Prints p50/p99/max per phase, the ratio to raw NATS, CPU per process; the last l
 const PROBE_CARRIER = 'bench-probe';
 const THIS_FILE = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wall-clock ms with sub-ms resolution, comparable across processes on one machine (Date.now() has 1 ms steps). */
+const wall = () => performance.timeOrigin + performance.now();
 const ms2 = (n: number) => n.toFixed(2).padStart(7);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const log = (s: string) => console.log(s);
@@ -72,8 +74,8 @@ const PROBE_RULES: RuleSet = { version: 1, rules: [{
 }] };
 
 const probeEvent = (tag: string, sentAt: number): OpsEvent => ({
-  id: `probe-${tag}-${sentAt}`, type: 'carrier.exception', occurredAt: new Date(sentAt).toISOString(), source: 'bench', site: 'wh-east',
-  schemaVersion: 1, carrier: PROBE_CARRIER, trackingNumber: `${tag}-${sentAt}`, code: 'damaged',
+  id: `probe-${tag}-${sentAt.toFixed(3)}`, type: 'carrier.exception', occurredAt: new Date(Math.floor(sentAt)).toISOString(), source: 'bench', site: 'wh-east',
+  schemaVersion: 1, carrier: PROBE_CARRIER, trackingNumber: `${tag}-${sentAt.toFixed(3)}`, code: 'damaged',
 } as OpsEvent);
 
 /** The publish time embedded in a probe alert's tracking label, or undefined for other alerts. */
@@ -137,7 +139,7 @@ async function runSockets(urls: string[], token: string, count: number): Promise
   const sockets: Client[] = [];
   for (let i = 0; i < count; i += 50) {
     const opened = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-      openSocket(urls[(i + j) % urls.length]!, token, (b) => { const now = Date.now(); for (const t of sentAtOf(b)) latencies.push(now - t); })));
+      openSocket(urls[(i + j) % urls.length]!, token, (b) => { const now = wall(); for (const t of sentAtOf(b)) latencies.push(now - t); })));
     sockets.push(...opened);
   }
   console.log(JSON.stringify({ ready: sockets.length }));
@@ -153,9 +155,9 @@ async function runSockets(urls: string[], token: string, count: number): Promise
 async function rawNats(nc: NatsConnection, url: string): Promise<number[]> {
   const sub = await connectNats({ url, name: 'bench-raw-sub' });
   const got: number[] = [];
-  sub.subscribe('bench.raw', { callback: (_e, m) => { got.push(Date.now() - Number(m.string())); } });
+  sub.subscribe('bench.raw', { callback: (_e, m) => { got.push(wall() - Number(m.string())); } });
   await sub.flush();
-  for (let i = 0; i < 1_000; i++) { nc.publish('bench.raw', String(Date.now())); if (i % 5 === 4) await sleep(25); }
+  for (let i = 0; i < 1_000; i++) { nc.publish('bench.raw', String(wall())); if (i % 5 === 4) await sleep(25); }
   await nc.flush();
   await sleep(500);
   await sub.close();
@@ -237,14 +239,11 @@ async function main(): Promise<void> {
     // event → alert on one socket
     const probes = Number(args.probes);
     const got = new Map<number, number>();
-    const one = await openSocket(urls[0]!, token, (b) => { const now = Date.now(); for (const t of sentAtOf(b)) got.set(t, now - t); });
+    const one = await openSocket(urls[0]!, token, (b) => { const now = wall(); for (const t of sentAtOf(b)) got.set(t, now - t); });
     const pub = createPublisher({ nc, maxInFlight: 100 });
     a = cpuSnap(watch);
-    const sent: number[] = [];
     for (let i = 0; i < probes; i++) {
-      let t = Date.now();
-      while (sent.includes(t)) t++;
-      sent.push(t);
+      const t = wall();
       const e = probeEvent('lat', t);
       void pub.publish({ subject: subjectFor(e.type), id: e.id, data: JSON.stringify(e) });
       await sleep(100);
@@ -279,7 +278,7 @@ async function main(): Promise<void> {
     a = cpuSnap(watch);
     const rounds = Number(args['fanout-rounds']);
     for (let i = 0; i < rounds; i++) {
-      const e = probeEvent('fan', Date.now());
+      const e = probeEvent('fan', wall());
       await pub.publish({ subject: subjectFor(e.type), id: e.id, data: JSON.stringify(e) });
       await sleep(1_500);
     }
@@ -297,8 +296,9 @@ async function main(): Promise<void> {
     log(`background ${fmt(achieved.perSec)} events/s achieved (target ${fmt(rate)})`);
     log(`targets: event→alert p99 <= 250 ms (${lat.p99.toFixed(1)}), fan-out p99 <= 1,000 ms (${fan.p99.toFixed(1)})`);
     await nc.close();
-    log(JSON.stringify({ bench: 'alerts', p50Ms: lat.p50, p99Ms: lat.p99, fanoutP99Ms: fan.p99, natsP99Ms: raw.p99,
-      natsP50Ms: raw.p50, fanoutP50Ms: fan.p50, received: got.size, probes, sockets: connected, fanoutDeliveries: fan.n,
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    log(JSON.stringify({ bench: 'alerts', p50Ms: r2(lat.p50), p99Ms: r2(lat.p99), fanoutP99Ms: r2(fan.p99), natsP99Ms: r2(raw.p99),
+      natsP50Ms: r2(raw.p50), fanoutP50Ms: r2(fan.p50), received: got.size, probes, sockets: connected, fanoutDeliveries: fan.n,
       fanoutExpected: expected, backgroundPerSec: Math.round(achieved.perSec), gateways }));
   } finally {
     await cleanup();
