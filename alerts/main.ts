@@ -4,6 +4,7 @@
  */
 import { closeClickHouse, connectClickHouse } from '../clickhouse/client.ts';
 import { ConfigError } from '../runtime/env.ts';
+import { onShutdown } from '../runtime/shutdown.ts';
 import { startProbeServer } from '../runtime/http-probe.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { connectNats } from '../runtime/nats.ts';
@@ -35,19 +36,12 @@ async function main(): Promise<void> {
     ready: () => ({ ok: engine.ready(), detail: { alerts: engine.alerts().length, rulesVersion: engine.ruleSet().version } }) });
   log.info({ metricsPort: probe.port, rulesVersion: engine.ruleSet().version }, 'listening');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, async () => {
     await engine.stop();
     await nc.drain();
     await closeClickHouse(db);
     await probe.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error) => {

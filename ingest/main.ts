@@ -5,6 +5,7 @@
 import { connectClickHouse, closeClickHouse } from '../clickhouse/client.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { connectNats } from '../runtime/nats.ts';
+import { onShutdown } from '../runtime/shutdown.ts';
 import { startProbeServer } from '../runtime/http-probe.ts';
 import { ConfigError } from '../runtime/env.ts';
 import { loadIngestConfig } from './config.ts';
@@ -34,19 +35,12 @@ async function main(): Promise<void> {
   const probe = await startProbeServer({ port: cfg.INGEST_METRICS_PORT, registry: metrics.registry,
     ready: () => ({ ok: ingest.healthy() && !nc.isClosed() }) });
   log.info({ metricsPort: probe.port }, 'listening');
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, async () => {
     await ingest.stop();
     await nc.drain();
     await closeClickHouse(db);
     await probe.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error) => {

@@ -5,8 +5,8 @@
  * entities it no longer sees recover) every `everySeconds`, and 200 ms after new scores of its kind arrive, so a
  * risky score becomes an alert within a second of being published.
  * Anomaly messages do not carry the observed and expected values (only risk_scores' typed columns do), which the
- * impact of an intake drop needs: anomaly scores are re-read from ClickHouse (written before they are published)
- * when anomaly messages arrive, at most once every 2 s.
+ * impact of an intake drop needs: they travel in `details` (observed, expected); a message without them (an older
+ * scoring version) makes the source re-read anomaly scores from ClickHouse, at most once every 2 s.
  */
 import type { Subscription } from '@nats-io/nats-core';
 import type { Db } from '../../clickhouse/client.ts';
@@ -118,7 +118,8 @@ export class ScoreSource {
       explanation: s.explanation, details: s.details ?? {}, observed: prev?.observed, expected: prev?.expected });
     this.o.onScore?.();
     for (const rule of this.rules) if (rule.source.kind === 'score' && rule.source.riskKind === s.kind) this.nextDue.set(rule.id, 0);
-    if (s.kind === 'anomaly') this.scheduleAnomalyRefresh();
+    // Older scoring versions published anomalies without observed/expected: fetch them from ClickHouse then.
+    if (s.kind === 'anomaly' && (s.details?.observed === undefined || s.details?.expected === undefined)) this.scheduleAnomalyRefresh();
     else this.timer ??= setTimeout(() => { this.timer = undefined; this.tick(Date.now()); }, this.o.debounceMs ?? 200);
   }
 

@@ -28,7 +28,9 @@ beforeAll(async () => {
   await insertJsonLines(db, 'orders_events', [order('a', 1, 'web', 30), order('b', 2, 'web', 30), order('c', 3, 'wms', 30)]);
   // The same event again (a redelivered batch): other bytes, so insert deduplication does not drop it.
   await insertJsonLines(db, 'orders_events', [order('a', 4, 'web', 30)]);
-  await insertJsonLines(db, 'stock_events', [JSON.stringify({ event_id: 's1', type: 'stock.adjusted',
+  // Stamped 30 s ahead: it stays in the bucket that is still filling however slowly this run goes (a row stamped
+  // "now" closed its 5 s bucket when the machine was busy for 5 s).
+  await insertJsonLines(db, 'stock_events', [JSON.stringify({ event_id: 's1', type: 'stock.adjusted', ingested_at: ago(-30),
     occurred_at: '2026-01-01T10:00:00.000Z', source: 'wms', site: 'site-1', schema_version: 1, stream_seq: 5, sku: 'k', payload: '{}' })]);
   await insertJsonLines(db, 'rejects', [reject(6, 'invalid JSON', '{bad'), reject(7, 'invalid JSON', '{worse'), reject(8, 'lines: required', '{}')]);
   await insertJsonLines(db, 'rejects', [reject(8, 'lines: required', '{} ')]); // redelivered reject
@@ -50,7 +52,7 @@ describe('ingest overview queries', () => {
     // Rates count rows written (4 orders rows, the redelivery included): they are a rate, not a total.
     expect(r.buckets.filter((b) => b.family === 'orders').reduce((n, b) => n + b.events, 0)).toBe(4);
     expect(r.buckets.every((b) => b.t % 5 === 0)).toBe(true);
-    // The stock row was just written: its bucket is still filling, so it is not a point yet, but it is a source.
+    // The stock row's bucket is still filling, so it is not a point yet, but it is a source.
     expect(r.buckets.some((b) => b.family === 'stock')).toBe(false);
     const bySource = Object.fromEntries(r.sources.map((s) => [s.source, s]));
     expect(bySource.web).toMatchObject({ events: 3, lastMinute: 3 });

@@ -59,6 +59,7 @@ export async function scoreAnomalyStep(o: { db: Db; dir: string; now: number }):
         score: normalisedScore(s.score), model: ANOMALY_MODEL, modelVersion: `v${latest.metadata.version}`, scoredAt,
         explanation: s.explanation.slice(0, 500), observed: s.value, expected: s.expected,
         details: { anomalyKind: s.kind, series: s.seriesId, bucketStart: s.bucketStart, direction: s.direction, alert: isAlert(s),
+          observed: s.value, expected: Math.round(s.expected * 100) / 100,
           channel: s.key.channel ?? null, reason: s.key.reason ?? null } });
     }
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createAllocationClient } from '../../allocation/client.ts';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
 import { ConfigError } from '../../runtime/env.ts';
+import { onShutdown } from '../../runtime/shutdown.ts';
 import { startProbeServer } from '../../runtime/http-probe.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { Registry } from '../../runtime/metrics.ts';
@@ -84,20 +85,13 @@ async function main(): Promise<void> {
   // The first training (when due) and pass run after start-up is reported: with a long history they take a while.
   void train().then(() => score());
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, async () => {
     clearInterval(every); clearInterval(retrain); clearTimeout(pending); sub.unsubscribe();
     await busy;
     await nc.drain();
     await closeClickHouse(db);
     await probe.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error) => {
