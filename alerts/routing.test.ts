@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Principal } from '../contracts/access.ts';
-import { inPrincipalScope, routesTo } from './routing.ts';
+import type { AlertNotice } from '../contracts/alerts.ts';
+import { inPrincipalScope, routesTo, scopedNotice } from './routing.ts';
 
 const alert = (o: Partial<{ site: string; type: string; severity: 'info' | 'warning' | 'critical'; ownerRole: 'planner' | 'warehouse_lead' | 'executive'; labels: Record<string, string> }> = {}) =>
   ({ site: 'wh-east', type: 'stockout_risk', severity: 'warning' as const, ownerRole: 'planner' as const, labels: {}, ...o });
@@ -31,5 +32,16 @@ describe('routing', () => {
     expect(routesTo(alert({ labels: { sku: 'A' } }), p, { labels: { sku: 'B' } })).toBe(false);
     expect(routesTo(alert(), p, { minSeverity: 'critical' })).toBe(false);
     expect(routesTo(alert(), p, { types: ['cutoff_risk'] })).toBe(false);
+  });
+  test('a group notice lists only the members in the principal\'s scope (channels and sites)', () => {
+    const member = (site: string, channel: string) => ({ ...alert({ site, labels: { channel } }), key: `${site}/${channel}` });
+    const first = member('wh-east', 'dtc-web');
+    const members = [first, member('wh-east', 'marketplace-a'), member('wh-west', 'dtc-web')];
+    const n = { id: 'n-00000001', kind: 'firing', alert: first, group: { key: 'g', size: 3, members }, actor: 'engine', at: '', silenced: false } as unknown as AlertNotice;
+    const seen = scopedNotice(n, who({ sites: ['wh-east'], channels: ['dtc-web'] }));
+    expect(seen.group?.members.map((m) => m.key)).toEqual(['wh-east/dtc-web']);
+    expect(seen.group?.size).toBe(1);
+    expect(n.group?.members).toHaveLength(3); // the shared notice is not changed
+    expect(scopedNotice(n, who({ sites: ['*'] }))).toBe(n);
   });
 });

@@ -6,7 +6,7 @@
  * further (and `ownerRoles` in it replaces the role default, within scope).
  */
 import { inScope, type OwnerRole, type Principal } from '../contracts/access.ts';
-import { SEVERITY_RANK, type Alert, type AlertFilter } from '../contracts/alerts.ts';
+import { SEVERITY_RANK, type Alert, type AlertFilter, type AlertNotice } from '../contracts/alerts.ts';
 
 /** The site of alerts that concern the whole network (ingest lag, a feed down everywhere). */
 export const NETWORK_SITE = 'network';
@@ -38,4 +38,16 @@ export function matchesFilter(alert: Pick<Alert, 'site' | 'type' | 'severity' | 
 /** Whether a notice about `alert` goes to a subscriber: scope, role routing, then its filter. */
 export function routesTo(alert: Pick<Alert, 'site' | 'type' | 'severity' | 'labels' | 'ownerRole'>, p: Principal, f: AlertFilter = {}): boolean {
   return inPrincipalScope(alert, p) && routedByRole(alert, p, f.ownerRoles) && matchesFilter(alert, f);
+}
+
+/**
+ * The notice as `p` may see it: a group notice lists only the members in its scope (a group spans channels — intake
+ * drops group by site — or sites, when a rule's groupBy leaves `site` out), and its size shrinks by those left out.
+ */
+export function scopedNotice(n: AlertNotice, p: Principal): AlertNotice {
+  if (!n.group) return n;
+  const members = n.group.members.filter((m) => inPrincipalScope(m, p));
+  if (members.length === n.group.members.length) return n;
+  const size = Math.max(1, n.group.size - (n.group.members.length - members.length));
+  return { ...n, group: { ...n.group, size, members } };
 }

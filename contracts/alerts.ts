@@ -179,6 +179,20 @@ export const MatcherSchema = z.object({
 }).strict();
 export type Matcher = z.infer<typeof MatcherSchema>;
 
+/**
+ * Why a silence's regular expression is refused, or null. Silences are tested against every alert on every step of
+ * the engine's single thread, so a pattern must run in linear time: the engine lets V8 fall back to its linear
+ * engine on excessive backtracking (alerts/lifecycle/silences.ts), which cannot run lookarounds, back-references or
+ * counted repetitions (`{n,m}`) — those are refused, as is a pattern that does not compile.
+ */
+export function regexProblem(value: string): string | null {
+  if (/\(\?<?[=!]/.test(value)) return 'lookarounds are not allowed';
+  if (/\\[1-9]|\\k</.test(value)) return 'back-references are not allowed';
+  if (/\{\s*\d/.test(value)) return 'counted repetitions ({n,m}) are not allowed';
+  try { new RegExp(`^(?:${value})$`); } catch { return 'not a valid regular expression'; }
+  return null;
+}
+
 export const SilenceSchema = z.object({
   id: z.string().min(6).max(64),
   matchers: z.array(MatcherSchema).min(1).max(20),

@@ -5,7 +5,10 @@
  * principal lists what routesTo gives it and acts only on alerts in its scope (the book checks ack and resolve).
  * Silences: a principal scoped to some sites creates only silences pinned to one of them (`site =` matcher) and
  * sees those and its own. Rules: admin and executive change any rule; a person changes only rules owned by their
- * role (both the stored rule and the new one).
+ * role (both the stored rule and the new one). A rule applies to every site and channel, so only a principal
+ * scoped to all of them may change one (a planner of one site could otherwise mute or delete another's alerts).
+ * A person's ack, resolve or silence is saved (`persist`) before it is answered, so an answered action survives a
+ * crash of the engine.
  */
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from '@nats-io/nats-core';
@@ -25,6 +28,8 @@ export interface AlertctlDeps {
   changeRules(c: RuleChange, audit: { actor: string; comment?: string }): Promise<RuleSet>;
   /** The book's output of an action: transitions stored, notices published. */
   handle(out: BookOutput): void;
+  /** Save the engine state now; called after an action of a person, before the answer. */
+  persist?(): Promise<void>;
   now(): number;
 }
 
@@ -32,13 +37,15 @@ type Reply = AlertctlReply<unknown>;
 const ok = (result: unknown): Reply => ({ ok: true, result });
 const err = (code: AlertctlErrorCode, message: string): Reply => ({ ok: false, error: { code, message } });
 
-function fromBook<T>(deps: AlertctlDeps, r: BookResult<T>, wrap: (v: T) => unknown): Reply {
+async function fromBook<T>(deps: AlertctlDeps, r: BookResult<T>, wrap: (v: T) => unknown): Promise<Reply> {
   if (!r.ok) return err(r.error.code, r.error.message);
   deps.handle(r.output);
+  await deps.persist?.();
   return ok(wrap(r.value));
 }
 
 const allSites = (p: Principal) => p.sites.includes('*');
+const everywhere = (p: Principal) => allSites(p) && p.channels.includes('*');
 const siteMatcher = (ms: Matcher[]) => ms.find((m) => m.label === 'site' && m.op === '=');
 const mayChangeRule = (p: Principal, r: Rule | undefined) => !r || p.role === 'admin' || p.role === 'executive' || p.role === r.ownerRole;
 function silenceVisible(s: Silence, p: Principal): boolean {
@@ -99,6 +106,7 @@ async function dispatch<O extends AlertctlOp>(deps: AlertctlDeps, op: O, req: Re
         endsAt: new Date(startsMs + r.durationSeconds * 1000).toISOString(), endOnResolve: r.endOnResolve, createdBy: p.sub,
         comment: r.comment, endedAt: null };
       deps.handle(deps.book.addSilence({ silence, at }));
+      await deps.persist?.();
       return ok({ silence });
     }
     case 'silence-list': {
@@ -114,6 +122,7 @@ async function dispatch<O extends AlertctlOp>(deps: AlertctlDeps, op: O, req: Re
       return ok({ ruleSet: deps.ruleSet() });
     case 'rules-put': {
       const r = req as Req<'rules-put'>;
+      if (!everywhere(p)) return err('forbidden', 'a rule applies to every site and channel: only a principal scoped to all of them may change it');
       const existing = deps.ruleSet().rules.find((x) => x.id === r.rule.id);
       if (!mayChangeRule(p, existing) || !mayChangeRule(p, r.rule)) {
         return err('forbidden', `only admin, executive or the rule's owner role (${existing?.ownerRole ?? r.rule.ownerRole}) may change ${r.rule.id}`);
@@ -124,6 +133,7 @@ async function dispatch<O extends AlertctlOp>(deps: AlertctlDeps, op: O, req: Re
       const r = req as Req<'rules-delete'>;
       const existing = deps.ruleSet().rules.find((x) => x.id === r.id);
       if (!existing) return err('not_found', `no rule ${r.id}`);
+      if (!everywhere(p)) return err('forbidden', 'a rule applies to every site and channel: only a principal scoped to all of them may delete it');
       if (!mayChangeRule(p, existing)) return err('forbidden', `only admin, executive or ${existing.ownerRole} may delete ${r.id}`);
       return ok({ ruleSet: await deps.changeRules({ kind: 'delete', id: r.id }, { actor: p.sub, comment: r.comment }) });
     }

@@ -120,15 +120,17 @@ describe('alert engine (nats-server, ClickHouse engine)', () => {
     expect(notices.filter((n) => n.alert.labels.sku === 'SKU-2')).toEqual([]);
   });
 
-  test('rules-put by the owner role bumps the version; another role is forbidden', async () => {
+  test('rules-put by the owner role scoped to every site bumps the version; another role or one site\'s planner is forbidden', async () => {
     const got = await ctl<{ ruleSet: { version: number; rules: Rule[] } }>('rules-get', { principal: EAST });
     if (!got.ok) throw new Error('rules-get failed');
     const rule = got.result.ruleSet.rules.find((r) => r.id === 'stockout_risk')!;
     const lead: Principal = { sub: 'lead', role: 'warehouse_lead', sites: ['*'], channels: ['*'] };
     const changed = { ...rule, condition: { op: '>', threshold: 0.6, recover: 0.35 } };
     expect(await ctl('rules-put', { principal: lead, rule: changed })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await ctl('rules-put', { principal: EAST, rule: { ...changed, id: 'Bad Id' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    const put = await ctl<{ ruleSet: { version: number; rules: Rule[] } }>('rules-put', { principal: EAST, rule: changed, comment: 'fewer pages' });
+    expect(await ctl('rules-put', { principal: EAST, rule: changed })).toMatchObject({ ok: false, error: { code: 'forbidden' } }); // one site's planner
+    const network: Principal = { ...planner(['*']), sub: 'planner-network' };
+    expect(await ctl('rules-put', { principal: network, rule: { ...changed, id: 'Bad Id' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const put = await ctl<{ ruleSet: { version: number; rules: Rule[] } }>('rules-put', { principal: network, rule: changed, comment: 'fewer pages' });
     expect(put.ok && put.result.ruleSet.version).toBe(got.result.ruleSet.version + 1);
     expect(engine.ruleSet().rules.find((r) => r.id === 'stockout_risk')!.condition.threshold).toBe(0.6);
   });

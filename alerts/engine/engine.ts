@@ -102,7 +102,7 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
   await events.start();
 
   const deps: AlertctlDeps = {
-    book, ruleSet: () => rules.ruleSet(), now: () => Date.now(), handle: (out) => handle(out, true),
+    book, ruleSet: () => rules.ruleSet(), now: () => Date.now(), handle: (out) => handle(out, true), persist: () => save(),
     async changeRules(c: RuleChange, a) {
       const rs = await rules.change(c);
       applyRules(rs);

@@ -26,6 +26,15 @@ describe('silence matchers', () => {
     expect(hits({ label: 'sku', op: '!~', value: '(' })).toBe(false);
   });
 
+  test('a catastrophically backtracking expression runs in linear time; what the linear engine cannot run matches nothing', () => {
+    const label = { ...alert, labels: { ...alert.labels, sku: `${'a'.repeat(27)}!` } };
+    const store = new SilenceStore([silence({ matchers: [{ label: 'sku', op: '=~', value: '(a+)+b' }] })]);
+    expect(store.matching(label, t(1))).toEqual([]); // seconds of backtracking without the V8 fallback
+    expect(hits({ label: 'sku', op: '=~', value: '(?=S)SKU-42' })).toBe(false);
+    expect(hits({ label: 'sku', op: '=~', value: '(S)KU-4\\1?2' })).toBe(false);
+    expect(hits({ label: 'sku', op: '=~', value: 'SKU-4{1,2}2' })).toBe(false);
+  });
+
   test('pseudo labels type and severity; every matcher must match', () => {
     expect(hits({ label: 'type', op: '=', value: 'stockout_risk' })).toBe(true);
     expect(hits({ label: 'severity', op: '=~', value: 'warning|critical' })).toBe(true);

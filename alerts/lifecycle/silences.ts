@@ -2,12 +2,19 @@
  * Silences: matchers on an alert's labels plus the pseudo labels `type` and `severity` (they win over a label of
  * the same name). All matchers of a silence must match. A missing label reads as '' (so `!=` matches it and
  * `=~ .*` too). Regular expressions are anchored (`^(?:v)$`), compiled once when the silence is stored; an invalid
- * one matches nothing. A silence is active while startsAt ≤ at < endsAt and it was not ended; ended or expired
- * silences stay listed for 24 h so people can see what just stopped being muted.
+ * one (or one regexProblem refuses, stored before that check existed) matches nothing. A silence is active while
+ * startsAt ≤ at < endsAt and it was not ended; ended or expired silences stay listed for 24 h so people can see
+ * what just stopped being muted.
  */
+import { setFlagsFromString } from 'node:v8';
 import { inScope, type Principal } from '../../contracts/access.ts';
-import type { Alert, Matcher, Silence } from '../../contracts/alerts.ts';
+import { regexProblem, type Alert, type Matcher, type Silence } from '../../contracts/alerts.ts';
 import { iso, ms } from './keys.ts';
+
+// Patterns come from people and run on the engine's only thread against every alert: `(a+)+b` over a 30-character
+// label would backtrack for seconds. With this flag V8 switches a regexp that backtracks too much to its linear-time
+// engine (Node ≥ 16); regexProblem refuses what that engine cannot run (lookarounds, back-references, {n,m}).
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 export const SILENCE_RETENTION_MS = 24 * 3_600_000;
 
@@ -15,7 +22,7 @@ type Compiled = Matcher & { re: RegExp | null };
 interface Stored { silence: Silence; startsMs: number; endsMs: number; matchers: Compiled[] }
 
 function compile(m: Matcher): Compiled {
-  if (m.op === '=' || m.op === '!=') return { ...m, re: null };
+  if (m.op === '=' || m.op === '!=' || regexProblem(m.value) !== null) return { ...m, re: null };
   try {
     return { ...m, re: new RegExp(`^(?:${m.value})$`) };
   } catch {

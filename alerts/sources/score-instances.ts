@@ -113,6 +113,28 @@ function anomalyMatches(e: ScoreEntry, s: ScoreSource, at: number): boolean {
   return Number.isFinite(bucket) && at - bucket <= (ANOMALY_CURRENT_MS[kind ?? ''] ?? DAILY_CURRENT_MS);
 }
 
+/** Order scores without a cutoff time are forgotten this long after their last change. */
+const ORDER_MAX_AGE_MS = 24 * 60 * MIN;
+
+/**
+ * Whether an entry can no longer yield an instance at `at`, so the source may forget it: an anomaly bucket older
+ * than every current window (each bucket is its own entity, so they pile up), a wave or order whose cutoff has
+ * passed, an order score without a cutoff a day after its last change. Stock-out scores (one per SKU-location) stay.
+ */
+export function scoreExpired(e: ScoreEntry, at: number): boolean {
+  switch (e.kind) {
+    case 'anomaly': {
+      const bucket = Date.parse(str(e.details.bucketStart) ?? e.entity.split('@').pop() ?? '');
+      return !Number.isFinite(bucket) || at - bucket > Math.max(DAILY_CURRENT_MS, ...Object.values(ANOMALY_CURRENT_MS));
+    }
+    case 'cutoff_wave': case 'cutoff_order': {
+      const cutoff = Date.parse(str(e.details.cutoffAt) ?? (e.kind === 'cutoff_wave' ? e.entity.split('/').slice(2).join('/') : ''));
+      return Number.isFinite(cutoff) ? cutoff < at : at - e.scoredAt > ORDER_MAX_AGE_MS;
+    }
+    default: return false;
+  }
+}
+
 /** Every instance the rule sees among the latest scores at `at`. */
 export function scoreInstances(rule: Rule, entries: Iterable<ScoreEntry>, f: BusinessFigures, at: number): Instance[] {
   const s = rule.source;

@@ -17,9 +17,11 @@ import type { Logger } from '../../runtime/logger.ts';
 import type { NatsConnection } from '../../runtime/nats.ts';
 import type { Evaluation } from '../lifecycle/types.ts';
 import type { BusinessFigures } from './business-figures.ts';
-import { scoreInstances, type ScoreEntry } from './score-instances.ts';
+import { scoreExpired, scoreInstances, type ScoreEntry } from './score-instances.ts';
 
 const HOUR = 3_600_000;
+/** Scores that can no longer alert (past cutoffs, aged-out anomaly buckets) are forgotten this often. */
+const PRUNE_EVERY_MS = 60_000;
 /** Scores up to 50k per kind are read at start (the stockout model scores every SKU-location). */
 const SEED_LIMIT = 200_000;
 
@@ -52,6 +54,7 @@ export class ScoreSource {
   private seeded = false;
   private seeding?: Promise<void>;
   private lastSeedAttempt = 0;
+  private lastPrune = 0;
 
   constructor(private readonly o: ScoreSourceOptions) {}
 
@@ -82,6 +85,7 @@ export class ScoreSource {
       if (at - this.lastSeedAttempt >= 30_000) void this.seed(at);
       return;
     }
+    if (at - this.lastPrune >= PRUNE_EVERY_MS) this.prune(at);
     for (const rule of this.rules) {
       if ((this.nextDue.get(rule.id) ?? 0) > at) continue;
       this.nextDue.set(rule.id, at + rule.everySeconds * 1000);
@@ -90,6 +94,12 @@ export class ScoreSource {
   }
 
   size(): number { return this.entries.size; }
+
+  /** Forget the scores that can no longer alert: without this, one entity per anomaly bucket and per order piles up for ever. */
+  prune(at: number): void {
+    this.lastPrune = at;
+    for (const [k, e] of this.entries) if (scoreExpired(e, at)) this.entries.delete(k);
+  }
 
   stop(): void {
     this.sub?.unsubscribe();

@@ -4,7 +4,11 @@ import { RuleSchema, type RuleInput } from '../../contracts/alerts.ts';
 import { loadRuleSetFile } from '../rules.ts';
 import { BusinessFigures } from './business-figures.ts';
 import { EventWindows, type EventRule, type FlatEvent } from './event-window.ts';
-import { scoreInstances, seriesLabels, type ScoreEntry } from './score-instances.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import type { Db } from '../../clickhouse/client.ts';
+import type { NatsConnection } from '../../runtime/nats.ts';
+import { scoreExpired, scoreInstances, seriesLabels, type ScoreEntry } from './score-instances.ts';
+import { ScoreSource } from './score.source.ts';
 
 const rules = Object.fromEntries(loadRuleSetFile().rules.map((r) => [r.id, r]));
 const T = Date.parse('2026-03-02T15:07:00Z');
@@ -41,6 +45,37 @@ describe('score instances', () => {
     // 14:45 is 22 min old at T; at T + 1 h it has aged out, so the alert recovers.
     expect(scoreInstances(rules.intake_drop!, [intake('2026-03-02T14:45:00.000Z', 0.7)], figures, T + 3_600_000)).toEqual([]);
     expect(seriesLabels('sku=S1|location=wh-east|reason=shrink')).toEqual({ sku: 'S1', location: 'wh-east', reason: 'shrink' });
+  });
+});
+
+describe('score memory', () => {
+  test('scores that can no longer alert are forgotten: aged-out anomaly buckets, passed cutoffs; stock-out scores stay', async () => {
+    let deliver: (data: Uint8Array) => void = () => undefined;
+    const nc = { subscribe: (_s: string, o: { callback: (e: unknown, m: { data: Uint8Array }) => void }) => {
+      deliver = (data) => o.callback(null, { data });
+      return { unsubscribe: () => undefined };
+    } } as unknown as NatsConnection;
+    const db = { query: () => Promise.reject(new Error('no ClickHouse here')) } as unknown as Db;
+    const source = new ScoreSource({ nc, db, figures, log: createLogger('sources-test', 'silent'), emit: () => undefined, debounceMs: 1e9 });
+    await source.start(T);
+    const send = (kind: string, entity: string, details: Record<string, string>) => deliver(new TextEncoder().encode(JSON.stringify({
+      kind, entity, site: 'wh-east', score: 0.9, model: 'm', modelVersion: 'v1', scoredAt: new Date(T).toISOString(), explanation: 'why', details })));
+    const day = 86_400_000;
+    for (let i = 0; i < 200; i++) {
+      const bucketStart = new Date(T - i * 15 * 60_000).toISOString();
+      send('anomaly', `channel=dtc-web@${bucketStart}`, { anomalyKind: 'intake', series: 'channel=dtc-web', bucketStart, observed: '1', expected: '9' });
+      send('cutoff_order', `O-${i}`, { cutoffAt: new Date(T + (i % 2 ? day : -day)).toISOString() });
+    }
+    send('stockout', 'S1@wh-east', {});
+    expect(source.size()).toBe(401);
+    source.prune(T);
+    // 50 h of 15-minute buckets are still current (200 sent), the 100 future cutoffs, the stock-out score.
+    expect(source.size()).toBe(Math.floor(50 * 4) + 100 + 1);
+    source.prune(T + 3 * day);
+    expect(source.size()).toBe(1);
+    source.stop();
+    expect(scoreExpired({ kind: 'cutoff_wave', entity: 'wh-east/ups/2026-03-02T17:00:00Z', site: 'wh-east', score: 1, scoredAt: T, explanation: '',
+      details: {} }, T)).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { PrincipalSchema } from '../access.ts';
 import {
-  ALERTCTL_SUBJECT_PREFIX, AlertFilterSchema, AlertSchema, AlertState, MatcherSchema, RuleId, RuleSchema, RuleSetSchema, SilenceSchema,
+  ALERTCTL_SUBJECT_PREFIX, AlertFilterSchema, AlertSchema, AlertState, MatcherSchema, regexProblem, RuleId, RuleSchema, RuleSetSchema, SilenceSchema,
 } from '../alerts.ts';
 
 export const ALERTCTL_OPS = ['list', 'get', 'ack', 'resolve', 'silence-create', 'silence-list', 'silence-expire', 'rules-get', 'rules-put', 'rules-delete'] as const;
@@ -24,7 +24,10 @@ export const AlertctlRequests = {
   ack: withPrincipal({ key: z.string().min(1).max(512), comment: Comment.optional() }),
   /** A person closes an alert by hand (it re-fires at the next breaching evaluation). */
   resolve: withPrincipal({ key: z.string().min(1).max(512), comment: Comment.min(1, 'say why you resolve it') }),
-  'silence-create': withPrincipal({ matchers: z.array(MatcherSchema).min(1).max(20),
+  'silence-create': withPrincipal({ matchers: z.array(MatcherSchema.superRefine((m, ctx) => {
+    const why = m.op === '=~' || m.op === '!~' ? regexProblem(m.value) : null;
+    if (why) ctx.addIssue({ code: 'custom', path: ['value'], message: why });
+  })).min(1).max(20),
     /** Absent: now. */ startsAt: z.iso.datetime({ offset: true }).optional(),
     durationSeconds: z.number().int().min(60).max(30 * 86_400), endOnResolve: z.boolean().default(false),
     comment: Comment.min(1, 'say why you silence it') }),

@@ -14,7 +14,7 @@
  * the transport is discarded); they reconnect and replay. That bounds the memory a client that stops reading costs.
  */
 import { createHash } from 'node:crypto';
-import { routesTo } from '../../alerts/routing.ts';
+import { routesTo, scopedNotice } from '../../alerts/routing.ts';
 import type { Principal } from '../../contracts/access.ts';
 import type { AlertFilter } from '../../contracts/alerts.ts';
 import type { Bye, KpiTick, SequencedNotice } from '../../contracts/realtime.ts';
@@ -97,7 +97,7 @@ export class Fanout {
     for (const n of batch) metrics.feedDelay.observe(Math.max(0, now - n.storedAtMs) / 1000);
     for (const a of this.audiences.values()) {
       const notices: SequencedNotice[] = [];
-      for (const n of batch) if (routesTo(n.notice.alert, a.principal, a.filter)) notices.push({ seq: n.seq, notice: n.notice });
+      for (const n of batch) if (routesTo(n.notice.alert, a.principal, a.filter)) notices.push({ seq: n.seq, notice: scopedNotice(n.notice, a.principal) });
       if (notices.length === 0) continue;
       for (const [id, held] of a.catchingUp) {
         held.push(...notices);

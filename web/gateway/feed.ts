@@ -27,8 +27,12 @@ export interface AlertFeed {
   /** The last stream sequence the live feed has read (valid or not); later notices come through onNotice. */
   lastSeq(): number;
   ready(): boolean;
-  /** Notices with `after < seq ≤ upTo` that `keep` admits, oldest first. */
-  read(after: number, upTo: number, keep: (n: AlertNotice) => boolean): Promise<ReadResult>;
+  /**
+   * Notices with `after < seq ≤ upTo` that `keep` admits, oldest first. A stream read that `cancelled` says is no
+   * longer wanted (its subscribe was replaced, its socket left) stops, or never starts, so a client repeating
+   * subscribe cannot queue stream scans for everyone else.
+   */
+  read(after: number, upTo: number, keep: (n: AlertNotice) => boolean, cancelled?: () => boolean): Promise<ReadResult>;
   /** The stream's last sequence now (for a client that claims to be ahead of this gateway). */
   streamLastSeq(): Promise<number>;
   stop(): Promise<void>;
@@ -152,7 +156,8 @@ export function startAlertFeed(o: FeedOptions): AlertFeed {
   };
   const running = run().catch((err: Error) => o.log.error({ err: err.message }, 'alert feed failed'));
 
-  const readStream = (after: number, upTo: number, keep: (n: AlertNotice) => boolean) => gate.run(async (): Promise<ReadResult> => {
+  const readStream = (after: number, upTo: number, keep: (n: AlertNotice) => boolean, cancelled: () => boolean) => gate.run(async (): Promise<ReadResult> => {
+    if (cancelled()) return { notices: [], gap: false, source: 'stream' };
     const jsm = await jetstreamManager(o.nc);
     const { first_seq: first } = (await jsm.streams.info(streamName)).state;
     let gap = after + 1 < first;
@@ -166,7 +171,7 @@ export function startAlertFeed(o: FeedOptions): AlertFeed {
     try {
       for await (const m of messages) {
         clearTimeout(idle);
-        if (m.seq > upTo) break;
+        if (m.seq > upTo || cancelled()) break;
         const d = decodeNotice(m);
         if (d.ok && keep(d.notice)) notices.push({ seq: m.seq, notice: d.notice });
         if (m.seq >= upTo) break;
@@ -182,14 +187,14 @@ export function startAlertFeed(o: FeedOptions): AlertFeed {
   return {
     lastSeq: () => lastSeq,
     ready: () => ring !== undefined && !stopped && !o.nc.isClosed(),
-    async read(after, upTo, keep) {
+    async read(after, upTo, keep, cancelled = () => false) {
       if (after >= upTo) return { notices: [], gap: false, source: 'memory' };
       if (ring && after >= ring.floor) {
         const notices: SequencedNotice[] = [];
         for (const n of ring.after(after)) if (n.seq <= upTo && keep(n.notice)) notices.push({ seq: n.seq, notice: n.notice });
         return { notices, gap: false, source: 'memory' };
       }
-      return readStream(after, upTo, keep);
+      return readStream(after, upTo, keep, cancelled);
     },
     async streamLastSeq() {
       const jsm = await jetstreamManager(o.nc);

@@ -19,6 +19,7 @@ import { createLogger } from '../../runtime/logger.ts';
 import { connectNats, type NatsConnection } from '../../runtime/nats.ts';
 import { startNatsServer, type TestNatsServer } from '../../test/nats-server.ts';
 import { connectAlerts, type AlertsClient, type AlertsStatus } from './client.ts';
+import { startAlertFeed } from './feed.ts';
 import { startGateway, type Gateway, type GatewayOptions } from './server.ts';
 
 const ROOT = 'gateway-test-root-token-0123456789';
@@ -164,6 +165,33 @@ describe('realtime gateway (nats-server, Socket.IO clients)', () => {
     expect(sorted(lead.ids())).toEqual(sorted([eastLead.id, eastLeadCritical.id]));
     expect(exec.ids()).toEqual([eastLeadCritical.id]);
     expect(program.ids()).toEqual([eastLeadCritical.id]);
+  });
+
+  test('a group notice carries only the members in the subscriber\'s scope, live and replayed', async () => {
+    const g = await gateway();
+    const channelToken = token({ sub: 'web-planner', role: 'planner', sites: ['wh-east'], channels: ['dtc-web'] });
+    const live = await client(g.url, { token: channelToken });
+    const n = notice({ site: 'wh-east', members: 3 });
+    const [mine, otherChannel, otherSite] = n.group!.members.map((m, i) => ({ ...m, key: `${m.key}/${i}` }));
+    n.alert.labels = { ...n.alert.labels, channel: 'dtc-web' };
+    n.group!.members = [{ ...mine!, labels: { channel: 'dtc-web' } }, { ...otherChannel!, labels: { channel: 'marketplace-a' } },
+      { ...otherSite!, site: 'wh-west', labels: { channel: 'dtc-web' } }];
+    const [seq] = await publish([n]);
+    await until('the group notice', () => live.got.length >= 1);
+    expect(live.got[0]!.notice.group?.members.map((m) => m.key)).toEqual([mine!.key]);
+    const replayed = await client(g.url, { token: channelToken, since: seq! - 1 });
+    await until('the replayed group notice', () => replayed.got.length >= 1);
+    expect(replayed.got[0]!.notice.group?.members.map((m) => m.key)).toEqual([mine!.key]);
+  });
+
+  test('a stream read for a subscribe that was replaced does not scan the stream', async () => {
+    const seqs = await publish([notice(), notice(), notice()]);
+    const feed = startAlertFeed({ nc, memory: 0, replayMax: 1_000, replayConcurrency: 1, log, onNotice: () => undefined, onInvalid: () => undefined });
+    await until('the feed', () => feed.ready());
+    const upTo = Math.max(...seqs);
+    expect((await feed.read(upTo - 3, upTo, () => true)).notices).toHaveLength(3);
+    expect((await feed.read(upTo - 3, upTo, () => true, () => true)).notices).toEqual([]);
+    await feed.stop();
   });
 
   test('two gateways side by side both deliver, each from its own feed', async () => {

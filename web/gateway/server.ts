@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import { routesTo } from '../../alerts/routing.ts';
+import { routesTo, scopedNotice } from '../../alerts/routing.ts';
 import { KPI_SUBJECT } from '../../contracts/alerts.ts';
 import {
   AckRequestSchema, KpiTickSchema, REALTIME_PATH, ResolveRequestSchema, SubscribeRequestSchema,
@@ -153,12 +153,13 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         if (since > last) gap = true;
         else cutoff = since;
       } else if (since !== undefined && since < cutoff) {
-        const r = await feed.read(since, cutoff, (n) => routesTo(n.alert, principal, req.filter));
+        const r = await feed.read(since, cutoff, (n) => routesTo(n.alert, principal, req.filter), superseded);
         metrics.replays.inc(1, { source: r.source, outcome: r.gap ? 'gap' : 'ok' });
         if (superseded()) return { ok: false, error: { code: 'invalid_state', message: 'replaced by a newer subscribe or unsubscribe' } };
         gap = r.gap;
         replayed = r.notices.length;
-        if (!fanout.sendTo(socket, r.notices, 'replay')) return { ok: false, error: { code: 'unavailable', message: 'disconnected as a slow consumer' } };
+        const scoped = r.notices.map((n) => ({ seq: n.seq, notice: scopedNotice(n.notice, principal) }));
+        if (!fanout.sendTo(socket, scoped, 'replay')) return { ok: false, error: { code: 'unavailable', message: 'disconnected as a slow consumer' } };
       }
     } catch (err) {
       if (!superseded()) fanout.detach(socket);
