@@ -10,7 +10,8 @@ export const AlertsEnv = CommonEnv.extend({
   /** Clock tick: repeats, group windows, silences and due evaluations are checked this often. */
   ALERTS_TICK_MS: env.intFrom(1_000, 100, 60_000),
   /** State snapshots (KV ALERT_STATE) at most this often while it changes. */
-  ALERTS_SNAPSHOT_MS: env.intFrom(2_000, 100, 600_000),
+  /** At most 5 s: OPS events wait for the saved state that includes them before their ack (ack wait 10 s). */
+  ALERTS_SNAPSHOT_MS: env.intFrom(2_000, 100, 5_000),
   /** KPI ticks on `kpi.tick`; 0 = none. */
   ALERTS_KPI_MS: env.intFrom(5_000, 0, 600_000),
   /** Model scores written this many hours back seed the score source at start. */

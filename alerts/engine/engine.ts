@@ -121,7 +121,10 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
     lastSave = Date.now();
     const state = { savedAt: lastSave, book: book.snapshot(), outbox: { notices: publisher.pending(), transitions: writer.pending() },
       windows: events.dump() };
-    saving = saving.then(() => states.save(state)).catch((e: Error) => { dirty = true; log.warn({ err: e.message }, 'alert state not saved'); });
+    // The OPS events this state includes are acked only once it is stored: a crash before loses no acked event.
+    const included = events.takeUnacked();
+    saving = saving.then(() => states.save(state)).then(() => { for (const m of included) m.ack(); },
+      (e: Error) => { dirty = true; events.giveBack(included); log.warn({ err: e.message }, 'alert state not saved'); });
     return saving;
   };
 

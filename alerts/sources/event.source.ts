@@ -5,8 +5,10 @@
  * rule's windows; each change is at once a partial evaluation (complete: false) of that one instance, so an event
  * reaches the book within a millisecond of its delivery. The windows are evaluated completely every
  * `everySeconds`, so counts that age out recover. Other events are acked unread.
- * Acks: the evaluation handler runs synchronously (the book is in memory), so a message is acked after the book
- * has processed it. max_ack_pending is 20k (JetStream's default 1000 would cap a back-fill at 1000 in flight per
+ * Acks: an event that changed a window is acked only after a saved engine state includes it (the engine calls
+ * takeUnacked() when it snapshots and acks once the snapshot is stored; a failed save gives them back), so a crash
+ * never loses an acknowledged event; one redelivered after a crash is recognised by id (event-window.ts). Events
+ * that changed nothing are acked at once. max_ack_pending is 20k (JetStream's default 1000 would cap a back-fill at 1000 in flight per
  * round trip); the pull buffer holds 1000.
  */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
@@ -21,6 +23,11 @@ import type { BusinessFigures } from './business-figures.ts';
 import { EventWindows, type EventRule, type FlatEvent, type WindowDump } from './event-window.ts';
 
 export const ALERTS_CONSUMER = 'alerts-engine';
+/**
+ * 10 s: an event waits for the next saved state (every ALERTS_SNAPSHOT_MS, 2 s by default) before its ack, and
+ * after a crash the unacked ones come back to the restarted engine this long after their delivery.
+ */
+const ACK_WAIT_MS = 10_000;
 
 export interface EventSourceOptions {
   nc: NatsConnection;
@@ -53,6 +60,8 @@ export class EventSource {
   private loop?: Promise<void>;
   private infoTimer?: NodeJS.Timeout;
   private stopping = false;
+  /** Delivered events whose effect is in memory but not yet in a saved state. */
+  private unacked: JsMsg[] = [];
 
   constructor(private readonly o: EventSourceOptions) {}
 
@@ -78,11 +87,11 @@ export class EventSource {
     const maxAckPending = this.o.maxAckPending ?? 20_000;
     try {
       await jsm.consumers.info(stream, durable);
-      await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending });
+      await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending, ack_wait: nanos(ACK_WAIT_MS) });
     } catch (err) {
       if (!/consumer not found/i.test((err as Error).message)) throw err;
       await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New,
-        filter_subject: `${this.o.subjectPrefix ?? 'ops'}.>`, ack_wait: nanos(30_000), max_ack_pending: maxAckPending, max_deliver: -1 });
+        filter_subject: `${this.o.subjectPrefix ?? 'ops'}.>`, ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: maxAckPending, max_deliver: -1 });
     }
     const consumer = await jetstream(this.o.nc).consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: 1000 });
@@ -93,6 +102,12 @@ export class EventSource {
       if (!this.stopping) throw new Error('the alerts consumer stopped delivering');
     })().catch((err: Error) => this.o.log.error({ err: err.message }, 'event source loop ended'));
   }
+
+  /** Hand over the events a snapshot taken now includes; ack them once it is stored, or giveBack() if not. */
+  takeUnacked(): JsMsg[] { return this.unacked.splice(0); }
+  giveBack(ms: JsMsg[]): void { this.unacked.unshift(...ms); }
+  /** New keys refused by full windows, over every rule. */
+  droppedKeys(): number { return this.windows.reduce((n, w) => n + w.droppedKeys, 0); }
 
   /** Complete evaluations of the event rules due at `at`. */
   tick(at: number): void {
@@ -120,11 +135,13 @@ export class EventSource {
       const r = OpsEventSchema.safeParse(parsed);
       if (r.success) {
         const at = Date.now();
+        let changed = false;
         for (const w of interested) {
           const change = w.apply(r.data as unknown as FlatEvent, at);
-          if (change) this.o.emit({ rule: w.rule, at, complete: false, instances: [change.instance] });
+          if (change) { changed = true; this.o.emit({ rule: w.rule, at, complete: false, instances: [change.instance] }); }
         }
         this.o.onEvent?.(Math.max(0, Date.now() - Number(m.info.timestampNanos / 1_000_000)));
+        if (changed) { this.unacked.push(m); return; }
       }
     }
     m.ack();

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { RuleSchema, type RuleInput } from '../../contracts/alerts.ts';
 import { loadRuleSetFile } from '../rules.ts';
 import { BusinessFigures } from './business-figures.ts';
-import { EventWindows, type EventRule, type FlatEvent } from './event-window.ts';
+import { EventWindows, MAX_HITS, MAX_KEYS, type EventRule, type FlatEvent } from './event-window.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import type { Db } from '../../clickhouse/client.ts';
 import type { NatsConnection } from '../../runtime/nats.ts';
@@ -105,6 +105,22 @@ describe('event windows', () => {
     expect(w.apply(ev('purchase_orders.received', T, { poId: 'PO-2', supplier: 'acme' }), T)).toBeNull();
     expect(w.apply(ev('purchase_orders.received', T, { poId: 'PO-1', supplier: 'acme' }), T)).toMatchObject({ kind: 'resolved', instance: { value: 0 } });
     expect(w.instances(T)).toEqual([]);
+  });
+
+  test('a redelivered event (same id) is not counted twice, also after a dump/restore; keys and hits are capped', () => {
+    const w = new EventWindows(rules.carrier_exception as EventRule, (_l, n) => ({ ordersAtRisk: n, revenueAtRisk: 0 }));
+    w.apply(exc(T - 60_000), T);
+    expect(w.apply(exc(T - 60_000), T)).toBeNull();
+    const again = new EventWindows(rules.carrier_exception as EventRule, (_l, n) => ({ ordersAtRisk: n, revenueAtRisk: 0 }));
+    again.restore(JSON.parse(JSON.stringify(w.dump())));
+    expect(again.apply(exc(T - 60_000), T)).toBeNull();
+    expect(again.apply(exc(T - 30_000), T)?.instance.value).toBe(2);
+    for (let i = 0; i < MAX_HITS + 50; i++) again.apply({ ...exc(T - 1_000), id: `burst-${i}` }, T);
+    expect(again.instances(T)[0]!.value).toBe(MAX_HITS);
+    const keys = new EventWindows(rules.carrier_exception as EventRule, () => ({ ordersAtRisk: 0, revenueAtRisk: 0 }));
+    for (let i = 0; i < MAX_KEYS + 3; i++) keys.apply({ ...exc(T - 1_000, `c${i}`), id: `k${i}` }, T);
+    expect(keys.instances(T)).toHaveLength(MAX_KEYS);
+    expect(keys.droppedKeys).toBe(3);
   });
 
   test('match filters on event fields', () => {
