@@ -1,7 +1,9 @@
 /**
  * Authentication before anything: the handshake's `auth.token` must be an API token, a gateway ticket or the root
  * token (runtime/access.ts). A refusal is an Error whose `data` is a ConnectRefusal, which socket.io-client hands
- * to `connect_error`. A socket whose token expires while connected is told (`bye` token_expired) and dropped.
+ * to `connect_error`. A socket whose API token expires while connected is told (`bye` token_expired) and dropped.
+ * A ticket only opens the connection (it lives 60 s so a leaked one is soon useless); the connection it opened
+ * then lasts up to TICKET_CONNECTION_MS — a browser session's length — instead of reconnecting every minute.
  */
 import type { ConnectRefusal } from '../../contracts/realtime.ts';
 import { tokenRef, verifyAccessToken } from '../../runtime/access.ts';
@@ -18,6 +20,9 @@ const MESSAGES: Record<string, string> = {
   wrong_kind: 'this kind of token is not accepted here; use an API token or a gateway ticket',
 };
 
+/** 12 h, the dashboard session's lifetime: a ticket-opened connection is re-authenticated at least this often. */
+export const TICKET_CONNECTION_MS = 12 * 3_600_000;
+
 /** The `io.use` middleware: verify, then keep the principal on socket.data. */
 export function authenticate(o: { key: Buffer; root: string; metrics: GatewayMetrics; now?: () => number }) {
   return (socket: GatewaySocket, next: (err?: Error) => void): void => {
@@ -30,7 +35,8 @@ export function authenticate(o: { key: Buffer; root: string; metrics: GatewayMet
       next(new RefusedError({ code, message: MESSAGES[check.reason] ?? 'the token is not valid here' }));
       return;
     }
-    socket.data = { principal: check.principal, tokenRef: tokenRef(check), expiresAt: check.expiresAt, generation: 0 };
+    const expiresAt = check.claims?.kind === 'ticket' ? (o.now?.() ?? Date.now()) + TICKET_CONNECTION_MS : check.expiresAt;
+    socket.data = { principal: check.principal, tokenRef: tokenRef(check), expiresAt, generation: 0 };
     next();
   };
 }

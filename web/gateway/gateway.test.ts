@@ -378,6 +378,18 @@ describe('realtime gateway (nats-server, Socket.IO clients)', () => {
     expect(g.metrics.expired.get()).toBe(1);
   });
 
+  test('a ticket only opens the connection: it stays up after the ticket expires', async () => {
+    const g = await gateway();
+    const s = rawSocket(g.url, { token: token({}, { kind: 'ticket', ttlSeconds: 1 }) });
+    const byes: Bye[] = [];
+    s.on('bye', (b) => byes.push(b));
+    await until('connected', () => s.connected);
+    await sleep(2_500);
+    expect(byes).toEqual([]);
+    expect(s.connected).toBe(true);
+    s.close();
+  });
+
   test('shutdown: every socket is told (bye shutdown) and closed', async () => {
     const g = await gateway();
     const s = rawSocket(g.url, { token: token({}) });
