@@ -358,6 +358,22 @@ describe('realtime gateway (nats-server, Socket.IO clients)', () => {
     engine.unsubscribe();
   });
 
+  test('one socket may not queue more than 8 control requests: the rest are answered unavailable at once', async () => {
+    const g = await gateway();
+    const held: { respond: (d: string) => boolean }[] = [];
+    const engine = nc.subscribe('alertctl.ack', { callback: (_e, m) => { held.push(m); } });
+    await nc.flush();
+    const c = await client(g.url, { token: token({ sub: 'bot', role: 'program', sites: ['*'] }) });
+    const answers = Array.from({ length: 10 }, (_, i) => c.c.ack(`k${i}`));
+    const refused = await Promise.race([Promise.all(answers.slice(8)), sleep(2_000).then(() => null)]);
+    expect(refused?.map((a) => a.ok ? 'ok' : a.error.code)).toEqual(['unavailable', 'unavailable']);
+    await until('8 forwarded', () => held.length === 8 || undefined);
+    for (const m of held) m.respond(JSON.stringify({ ok: false, error: { code: 'not_found', message: 'gone' } }));
+    expect((await Promise.all(answers.slice(0, 8))).every((a) => !a.ok && a.error.code === 'not_found')).toBe(true);
+    expect((await c.c.ack('k-after')).ok).toBe(false); // slots are given back
+    engine.unsubscribe();
+  });
+
   test('batching: 50 notices published at once arrive in a few batches, in stream order', async () => {
     const g = await gateway();
     const c = await client(g.url, { token: token({ role: 'program', sites: ['*'] }) });

@@ -25,6 +25,9 @@ import { startAlertFeed } from './feed.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
+/** ack/resolve requests one socket may have waiting for the engine (a person clicks one at a time; a program batches). */
+const MAX_IN_FLIGHT = 8;
+
 export interface GatewayOptions {
   nc: NatsConnection;
   log: Logger;
@@ -184,10 +187,18 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       socket.data.generation++;
       return { ok: true, result: { unsubscribed: fanout.detach(socket) } };
     }));
+    // The engine answers control requests one at a time: one socket may not queue more than MAX_IN_FLIGHT of them.
+    const limited = <T>(run: () => Promise<Answer<T>>): Promise<Answer<T>> => {
+      if ((socket.data.inFlight ?? 0) >= MAX_IN_FLIGHT) {
+        return Promise.resolve({ ok: false, error: { code: 'unavailable', message: `${MAX_IN_FLIGHT} requests already in flight on this connection; wait for their answers` } });
+      }
+      socket.data.inFlight = (socket.data.inFlight ?? 0) + 1;
+      return run().finally(() => { socket.data.inFlight = (socket.data.inFlight ?? 1) - 1; });
+    };
     socket.on('ack', handle('ack', AckRequestSchema, (req) =>
-      forwardToEngine({ nc: o.nc, timeoutMs: o.alertctlTimeoutMs }, 'ack', socket.data.principal, req)));
+      limited(() => forwardToEngine({ nc: o.nc, timeoutMs: o.alertctlTimeoutMs }, 'ack', socket.data.principal, req))));
     socket.on('resolve', handle('resolve', ResolveRequestSchema, (req) =>
-      forwardToEngine({ nc: o.nc, timeoutMs: o.alertctlTimeoutMs }, 'resolve', socket.data.principal, req)));
+      limited(() => forwardToEngine({ nc: o.nc, timeoutMs: o.alertctlTimeoutMs }, 'resolve', socket.data.principal, req))));
     socket.on('disconnect', () => {
       stopWatching();
       socket.data.generation++;

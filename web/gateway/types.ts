@@ -12,6 +12,8 @@ export interface SocketData {
   expiresAt: number | null;
   /** Bumped by every subscribe/unsubscribe, so a replay that finishes after a newer request drops itself. */
   generation: number;
+  /** ack/resolve requests of this socket awaiting the engine's answer. */
+  inFlight?: number;
 }
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
