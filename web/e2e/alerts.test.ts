@@ -4,12 +4,14 @@
  * wh-e2e-east, one to wh-e2e-west. A purchase order at wh-e2e-east is delayed after both pages went live: the east
  * inbox shows the alert without a reload, Ack moves it to acknowledged; the west planner never sees it, on the page
  * or over the API. The alert API maps the engine's answers to JSON errors; tickets carry the caller's principal.
+ * A row opens the alert's detail with its stored timeline (the west planner gets none of it); /alerts/rules lists
+ * the rule set, and an executive edits a rule there, which bumps the version.
  */
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Principal } from '../../contracts/access.ts';
-import { AlertSchema, RuleSetSchema, SilenceSchema } from '../../contracts/alerts.ts';
+import { AlertSchema, AlertTransitionSchema, RuleSetSchema, SilenceSchema } from '../../contracts/alerts.ts';
 import { RealtimeTicketSchema } from '../../contracts/api/realtime-ticket.ts';
 import { parseEvent, subjectFor } from '../../contracts/index.ts';
 import { createPublisher } from '../../ingest/publish.ts';
@@ -20,6 +22,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--dis
   '--disable-sync', '--no-first-run'];
 const EAST: Principal = { sub: 'pat-east', role: 'planner', sites: ['wh-e2e-east'], channels: ['*'] };
 const WEST: Principal = { sub: 'kim-west', role: 'planner', sites: ['wh-e2e-west'], channels: ['*'] };
+const EXEC: Principal = { sub: 'eve-exec', role: 'executive', sites: ['*'], channels: ['*'] };
 const RUN = randomBytes(3).toString('hex');
 const PO = `PO-E2E-${RUN}`;
 
@@ -35,10 +38,10 @@ const api = (path: string, token: string, init: RequestInit = {}) => fetch(`${st
   ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
 });
 
-async function signedIn(token: string, next: string): Promise<Page> {
+async function signedIn(token: string, next: string, errors = browserErrors): Promise<Page> {
   const page = await (await browser!.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') browserErrors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   await page.goto(`${stack!.baseUrl}/login?token=${encodeURIComponent(token)}&next=${encodeURIComponent(next)}`);
   return page;
 }
@@ -59,7 +62,7 @@ async function publishDelay(site: string, poId: string): Promise<void> {
 beforeAll(async () => {
   stack = await startStack({ alerts: true });
   const key = accessKey(stack.token);
-  for (const p of [EAST, WEST]) tokens[p.sub] = signAccessToken(key, p, { kind: 'api', ttlSeconds: 3600 });
+  for (const p of [EAST, WEST, EXEC]) tokens[p.sub] = signAccessToken(key, p, { kind: 'api', ttlSeconds: 3600 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }, 300_000);
 
@@ -117,6 +120,31 @@ describe('alert inbox', () => {
     expect(browserErrors).toEqual([]);
   });
 
+  test('a row opens the detail: the stored timeline shows firing, then acknowledged by pat-east; Esc closes it', async () => {
+    expect(alertKey).not.toBe('');
+    await poRow(east).locator('td').nth(7).click(); // the summary cell: anywhere but a button opens the row
+    const detail = east.locator('[data-testid=alert-detail]');
+    expect(await detail.getAttribute('data-key')).toBe(alertKey);
+    expect(await detail.textContent()).toContain(`po=${PO}`);
+    const states = () => detail.locator('[data-testid=transition]').evaluateAll((els) => els.map((e) => e.getAttribute('data-to')));
+    await expect.poll(states, { timeout: 15_000 }).toEqual(expect.arrayContaining(['firing', 'acknowledged']));
+    expect((await states())[0]).toBe('acknowledged'); // newest first
+    const ack = detail.locator('[data-testid=transition][data-to=acknowledged]');
+    expect(await ack.locator('[data-testid=actor]').textContent()).toBe('pat-east');
+    expect(await ack.textContent()).toContain('calling the supplier');
+    await detail.locator('canvas').waitFor({ timeout: 15_000 }); // the value line: three transitions
+
+    const res = await api(`/api/alerts/${encodeURIComponent(alertKey)}/history`, tokens[EAST.sub]!);
+    expect([res.status, res.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    const stored = ((await res.json()) as { transitions: unknown[] }).transitions.map((t) => AlertTransitionSchema.parse(t));
+    expect(stored.map((t) => t.to).slice(0, 2)).toEqual(['acknowledged', 'firing']);
+    expect(stored.every((t) => t.alertKey === alertKey && t.site === 'wh-e2e-east')).toBe(true);
+
+    await east.keyboard.press('Escape');
+    expect(await detail.count()).toBe(0);
+    expect(browserErrors).toEqual([]);
+  });
+
   test('a planner scoped to another site sees it neither live, nor after a reload, nor over the API', async () => {
     expect(alertKey).not.toBe('');
     expect(await poRow(west).count()).toBe(0);
@@ -134,6 +162,16 @@ describe('alert inbox', () => {
     // The east planner does get it by key.
     const mine = await api(`/api/alerts/${encodeURIComponent(alertKey)}`, tokens[EAST.sub]!);
     expect(mine.status).toBe(200);
+  });
+
+  test('the west planner gets no history of the east alert; an unknown key is 404', async () => {
+    const theirs = await api(`/api/alerts/${encodeURIComponent(alertKey)}/history`, tokens[WEST.sub]!);
+    expect([403, 404]).toContain(theirs.status);
+    const body = await theirs.json() as { code: string; transitions?: unknown };
+    expect(body.code).toMatch(/^(forbidden|not_found)$/);
+    expect(body.transitions).toBeUndefined();
+    const unknown = await api('/api/alerts/no-such-alert/history', stack!.token);
+    expect([unknown.status, (await unknown.json()).code]).toEqual([404, 'not_found']);
   });
 
   test('the alert API validates, maps engine errors and round-trips silences and rules', async () => {
@@ -181,5 +219,50 @@ describe('alert inbox', () => {
     await east.locator('[data-testid=kpi-firing]').waitFor({ timeout: 30_000 });
     expect(Number((await east.locator('[data-testid=kpi-orders]').textContent())!.replaceAll(',', ''))).toBeGreaterThanOrEqual(0);
     expect(browserErrors).toEqual([]);
+  });
+
+  test('the rules page lists the rule set with its version, read-only for a planner', async () => {
+    const { version } = RuleSetSchema.parse((await (await api('/api/alert-rules', stack!.token)).json()).ruleSet);
+    await east.goto(`${stack!.baseUrl}/alerts`);
+    await east.locator('[data-testid=rules-link]').click();
+    await east.waitForURL(`${stack!.baseUrl}/alerts/rules`);
+    expect(await east.locator('[data-testid=rules-version]').getAttribute('data-version')).toBe(String(version));
+    const ids = await east.locator('[data-testid=rule-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+    expect(ids).toEqual(expect.arrayContaining(['po_delayed', 'stockout_risk', 'ingest_lag']));
+    const stockout = east.locator('[data-testid=rule-row][data-rule=stockout_risk]');
+    expect(await stockout.textContent()).toMatch(/score\s+stockout[\s\S]*> 0\.5 · recover 0\.3/);
+    expect(await east.locator('[data-testid=rule-editor]').count()).toBe(0);
+    expect(browserErrors).toEqual([]);
+  });
+
+  test('an executive edits a rule as JSON: a bad rule shows the error code, a good one bumps the version', async () => {
+    const errors: string[] = [];
+    const page = await signedIn(tokens[EXEC.sub]!, '/alerts/rules', errors);
+    const shown = () => page.locator('[data-testid=rules-version]').getAttribute('data-version');
+    const before = Number(await shown());
+    const editor = page.locator('[data-testid=rule-editor][data-rule=stockout_risk]');
+    await editor.locator('summary').click();
+    const rule = JSON.parse(await editor.locator('[data-testid=rule-json]').inputValue()) as { title: string; condition: object };
+    expect(await editor.locator('[data-testid=rule-save]').isDisabled()).toBe(true); // no comment yet
+
+    await editor.locator('[data-testid=rule-json]').fill(JSON.stringify({ ...rule, condition: { op: '>', threshold: 'high', recover: 0.3 } }));
+    await editor.locator('[data-testid=rule-comment]').fill('try a word');
+    await editor.locator('[data-testid=rule-save]').click();
+    const error = editor.locator('[data-testid=rule-error]');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.getAttribute('data-code')).toBe('bad_request');
+    expect(await error.textContent()).toContain('threshold');
+    expect(Number(await shown())).toBe(before);
+
+    await editor.locator('[data-testid=rule-json]').fill(JSON.stringify({ ...rule, title: `Stockout risk (e2e ${RUN})` }, null, 2));
+    await editor.locator('[data-testid=rule-comment]').fill('clearer title for the e2e run');
+    await editor.locator('[data-testid=rule-save]').click();
+    await expect.poll(shown, { timeout: 10_000 }).toBe(String(before + 1));
+    expect(await error.count()).toBe(0);
+    expect(await page.locator('[data-testid=rule-row][data-rule=stockout_risk]').textContent()).toContain(`Stockout risk (e2e ${RUN})`);
+    const stored = RuleSetSchema.parse((await (await api('/api/alert-rules', stack!.token)).json()).ruleSet);
+    expect([stored.version, stored.rules.find((r) => r.id === 'stockout_risk')?.title]).toEqual([before + 1, `Stockout risk (e2e ${RUN})`]);
+    // The only browser error is the console's note of the refused PUT.
+    expect(errors).toEqual([expect.stringMatching(/^console: Failed to load resource: .*400/)]);
   });
 });

@@ -23,3 +23,19 @@ export function openAlertsByTypeOption(d: { types: string[]; counts: Record<Seve
     })),
   };
 }
+
+/**
+ * One alert's compared value at each stored transition, oldest left (transitions come newest first). Points, not a
+ * smooth curve: the value is known only at the transitions, so the line just joins them.
+ */
+export function alertValueOption(transitions: readonly { at: string; value: number }[]): ChartOption {
+  const points = transitions.map((t) => [Date.parse(t.at), t.value]).sort((a, b) => a[0]! - b[0]!);
+  return {
+    animation: false,
+    grid: { left: 8, right: 16, top: 12, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'time', axisLabel: { ...AXIS_LABEL, hideOverlap: true } },
+    yAxis: { type: 'value', scale: true, axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: '#e2e8f0' } } },
+    series: [{ name: 'value', type: 'line', color: '#2563eb', symbolSize: 6, data: points }],
+  };
+}

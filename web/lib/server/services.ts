@@ -1,4 +1,5 @@
 /** The dependencies route handlers pass to server modules, built from the lazy singletons in one place. */
+import type { AlertHistoryDeps } from './alert-history.ts';
 import type { AlertctlDeps } from './alertctl.ts';
 import { getDb } from './clickhouse.ts';
 import { recordUpstreamError } from './http-metrics.ts';
@@ -26,6 +27,10 @@ export function alertctlDeps(): AlertctlDeps {
       webLog().warn({ err: why }, 'alert engine unavailable');
     },
   };
+}
+
+export function alertHistoryDeps(): AlertHistoryDeps {
+  return { db: getDb() };
 }
 
 export function inventoryDeps(): InventoryDeps {
