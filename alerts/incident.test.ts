@@ -21,21 +21,12 @@ import { connectAlerts } from '../web/gateway/client.ts';
 import { gatewayProcessArgs } from '../web/gateway/process.ts';
 import { alertsProcessArgs } from './process.ts';
 import { ensureAlertsStream } from './stream.ts';
+import { sleep, until } from '../test/until.ts';
 
 const ROOT = 'incident-test-root-token-0123';
 const key = accessKey(ROOT);
 const planner = (site: string) => signAccessToken(key, { sub: `planner-${site}`, role: 'planner', sites: [site], channels: ['*'] }, { kind: 'api', ttlSeconds: 600 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** Simulated events up to and including the first delayed purchase order; its site is the incident's site. */
 function incidentEvents(): { events: OpsEvent[]; site: string } {

@@ -15,18 +15,9 @@ import { startGateway, type Gateway } from '../../web/gateway/server.ts';
 import { main } from '../tower.ts';
 import { tailAlerts } from './alerts.ts';
 import { parseTtl } from './tokens.ts';
+import { sleep, until } from '../../test/until.ts';
 
 const ROOT = 'cli-test-root-token-0123456789';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 let counter = 0;
 function notice(site: string): AlertNotice {

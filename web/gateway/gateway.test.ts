@@ -21,21 +21,12 @@ import { startNatsServer, type TestNatsServer } from '../../test/nats-server.ts'
 import { connectAlerts, type AlertsClient, type AlertsStatus } from './client.ts';
 import { startAlertFeed } from './feed.ts';
 import { startGateway, type Gateway, type GatewayOptions } from './server.ts';
+import { sleep, until } from '../../test/until.ts';
 
 const ROOT = 'gateway-test-root-token-0123456789';
 const key = accessKey(ROOT);
 const log = createLogger('gateway-test', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const token = (p: Partial<Principal>, o: { ttlSeconds?: number; kind?: 'api' | 'ticket' | 'session'; now?: number } = {}) =>
   signAccessToken(key, { sub: 'someone', role: 'planner', sites: ['wh-east'], channels: ['*'], ...p },
