@@ -11,6 +11,7 @@ import { InventoryDriftSchema, InventoryPositionsSchema, InventorySkuSchema } fr
 import { InventoryMovedSchema, subjectFor, type InventoryMoved, type Movement } from '../../contracts/index.ts';
 import { insertDriftReport } from '../../clickhouse/queries/insertDriftReport.ts';
 import { createPublisher } from '../../ingest/publish.ts';
+import { accessKey, signAccessToken } from '../../runtime/access.ts';
 import { startStack, type Stack } from './stack.ts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
@@ -112,6 +113,19 @@ describe('inventory page', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'not_found' });
     expect(InventoryDriftSchema.parse(await (await api('/api/inventory/drift')).json()).check).toBeNull();
+  });
+
+  test('a planner scoped to one site reads only that site: positions, drilldowns (403 elsewhere), drift rows', async () => {
+    const planner = signAccessToken(accessKey(stack!.token), { sub: 'pat', role: 'planner', sites: ['3pl-e2e'], channels: ['*'] },
+      { kind: 'api', ttlSeconds: 600 });
+    const as = (path: string) => fetch(`${stack!.baseUrl}${path}`, { headers: { authorization: `Bearer ${planner}` } });
+    const mine = InventoryPositionsSchema.parse(await (await as('/api/inventory/positions')).json());
+    expect(mine.positions.map((p) => `${p.location}/${p.sku}`)).toEqual(['3pl-e2e/E2E-WIDGET']);
+    expect(InventoryPositionsSchema.parse(await (await as('/api/inventory/positions?location=wh-e2e')).json()).matched).toBe(0);
+    const other = await as('/api/inventory/sku?sku=E2E-WIDGET&location=wh-e2e');
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ code: 'forbidden' });
+    expect((await as('/api/inventory/sku?sku=E2E-WIDGET&location=3pl-e2e')).status).toBe(200);
   });
 
   test('the page lists positions with ATP; a click opens the chart and the movements', async () => {

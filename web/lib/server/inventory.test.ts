@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { InventoryPositionsQuery, InventorySkuQuery, type InventoryPositionRow } from '$contracts/api/inventory.ts';
-import { rankPositions } from './inventory.ts';
+import { rankPositions, scopedLocations } from './inventory.ts';
 
 const pos = (location: string, sku: string, atp: number, extra: Partial<InventoryPositionRow> = {}): InventoryPositionRow => ({
   sku, location, onHand: Math.max(atp, 0) + 10, reserved: 10, qualityHold: 0, damaged: 0, inTransit: 0, pendingInspection: 0,
@@ -45,6 +45,16 @@ describe('rankPositions', () => {
     const r = rankPositions(rows, { q: '', limit: 10 });
     expect(key(rows)).toEqual(['wh-east/B', 'wh-east/A']);
     expect(r.positions[0]).toEqual(pos('wh-east', 'A', 1));
+  });
+});
+
+describe('scopedLocations', () => {
+  test('all sites: what was asked (or no filter); some sites: what was asked within them, else all of them', () => {
+    expect(scopedLocations({ sites: ['*'] }, undefined)).toBeNull();
+    expect(scopedLocations({ sites: ['*'] }, ['a'])).toEqual(['a']);
+    expect(scopedLocations({ sites: ['a', 'b'] }, undefined)).toEqual(['a', 'b']);
+    expect(scopedLocations({ sites: ['a', 'b'] }, ['b', 'c'])).toEqual(['b']);
+    expect(scopedLocations({ sites: ['a'] }, ['c'])).toEqual([]);
   });
 });
 

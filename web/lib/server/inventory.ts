@@ -9,6 +9,7 @@
  * than one scan is reported as `truncated`, never silently.
  */
 import type { Db } from '$clickhouse/client.ts';
+import type { Principal } from '$contracts/access.ts';
 import { getInventoryDaily } from '$clickhouse/queries/getInventoryDaily.ts';
 import { getInventoryPositions } from '$clickhouse/queries/getInventoryPositions.ts';
 import { getLatestDrift } from '$clickhouse/queries/getLatestDrift.ts';
@@ -20,15 +21,26 @@ import type {
 
 export const SCAN_LIMIT = 10_000;
 
+/**
+ * The locations a principal may read: null = every one (no filter), [] = none of those asked for. A location is a
+ * site: a planner scoped to wh-east sees wh-east's positions, drift rows and drilldowns only.
+ */
+export function scopedLocations(p: Pick<Principal, 'sites'>, asked: readonly string[] | undefined): string[] | null {
+  if (p.sites.includes('*')) return asked?.length ? [...asked] : null;
+  return asked?.length ? asked.filter((l) => p.sites.includes(l)) : [...p.sites];
+}
+
 export interface InventoryDeps {
   db: Db;
   now?: () => number;
 }
 
 /** Positions matching the query, lowest available-to-promise first (see the module comment). */
-export async function loadInventoryPositions(deps: InventoryDeps, q: InventoryPositionsQuery): Promise<InventoryPositions> {
+export async function loadInventoryPositions(deps: InventoryDeps, q: InventoryPositionsQuery, who: Pick<Principal, 'sites'>): Promise<InventoryPositions> {
   const now = deps.now?.() ?? Date.now();
-  const scanned = await getInventoryPositions({ db: deps.db, skus: q.sku, locations: q.location, limit: SCAN_LIMIT + 1 });
+  const locations = scopedLocations(who, q.location);
+  if (locations?.length === 0) return { generatedAt: now, ...rankPositions([], q), truncated: false };
+  const scanned = await getInventoryPositions({ db: deps.db, skus: q.sku, locations: locations ?? undefined, limit: SCAN_LIMIT + 1 });
   const truncated = scanned.length > SCAN_LIMIT;
   return { generatedAt: now, ...rankPositions(truncated ? scanned.slice(0, SCAN_LIMIT) : scanned, q), truncated };
 }
@@ -72,8 +84,10 @@ export async function loadInventorySku(deps: InventoryDeps, q: InventorySkuQuery
   return { generatedAt: now, sku: q.sku, location: q.location, daily, movements };
 }
 
-/** The latest drift check with its largest drifts, or `check: null` when none has run. */
-export async function loadInventoryDrift(deps: InventoryDeps, q: InventoryDriftQuery): Promise<InventoryDrift> {
+/** The latest drift check with its largest drifts in the principal's locations, or `check: null` when none has run. */
+export async function loadInventoryDrift(deps: InventoryDeps, q: InventoryDriftQuery, who: Pick<Principal, 'sites'>): Promise<InventoryDrift> {
   const now = deps.now?.() ?? Date.now();
-  return { generatedAt: now, check: await getLatestDrift({ db: deps.db, limit: q.limit }) };
+  const check = await getLatestDrift({ db: deps.db, limit: q.limit });
+  const allowed = scopedLocations(who, undefined);
+  return { generatedAt: now, check: check && allowed ? { ...check, rows: check.rows.filter((r) => allowed.includes(r.location)) } : check };
 }

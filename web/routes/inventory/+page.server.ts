@@ -10,14 +10,15 @@ import type { PageServerLoad } from './$types';
 /** Rows the page shows and polls for: 200 positions to scroll the worst of, the 10 largest drifts. */
 const LIMITS = { positions: 200, driftRows: 10 };
 
-export const load: PageServerLoad = async ({ setHeaders, url }) => {
+export const load: PageServerLoad = async ({ setHeaders, url, locals }) => {
   setHeaders({ 'cache-control': 'no-store' });
   const pick = InventorySkuQuery.pick({ sku: true, location: true }).safeParse(Object.fromEntries(url.searchParams));
   const selected = pick.success ? pick.data : null;
   try {
     const deps = inventoryDeps();
-    const positions = await loadInventoryPositions(deps, InventoryPositionsQuery.parse({ limit: LIMITS.positions }));
-    const drift = await loadInventoryDrift(deps, { limit: LIMITS.driftRows });
+    const who = locals.principal ?? { sites: [] }; // hooks send anyone without a principal to /login
+    const positions = await loadInventoryPositions(deps, InventoryPositionsQuery.parse({ limit: LIMITS.positions }), who);
+    const drift = await loadInventoryDrift(deps, { limit: LIMITS.driftRows }, who);
     return { positions, drift, selected, limits: LIMITS, error: null };
   } catch (err) {
     return { positions: null, drift: null, selected, limits: LIMITS, error: clickhouseFailed(err, 'inventory page') };

@@ -12,7 +12,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const q = InventoryPositionsQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!q.success) return apiError(400, 'bad_request', describeIssues(q.error));
   try {
-    return json(await loadInventoryPositions(inventoryDeps(), q.data), { headers: { 'cache-control': 'no-store' } });
+    return json(await loadInventoryPositions(inventoryDeps(), q.data, locals.principal), { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     return apiError(503, 'upstream_unavailable', clickhouseFailed(err, 'inventory positions'));
   }
