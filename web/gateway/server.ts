@@ -25,6 +25,10 @@ import { startAlertFeed } from './feed.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
+/** How long a subscription whose `since` is ahead of this gateway's feed waits for the feed to catch up (they are ms apart). */
+const AHEAD_WAIT_MS = 2_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** ack/resolve requests one socket may have waiting for the engine (a person clicks one at a time; a program batches). */
 const MAX_IN_FLIGHT = 8;
 
@@ -154,7 +158,12 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         // was recreated, so its numbers mean nothing here.
         const last = await feed.streamLastSeq();
         if (since > last) gap = true;
-        else cutoff = since;
+        else {
+          cutoff = since;
+          // Go live only once this gateway's feed has read up to `since` (live notices are held for the socket
+          // meanwhile and cut at the cutoff), so nothing the client already has reaches it again; bounded wait.
+          for (const end = Date.now() + AHEAD_WAIT_MS; feed.lastSeq() < since && Date.now() < end && !superseded();) await sleep(10);
+        }
       } else if (since !== undefined && since < cutoff) {
         const r = await feed.read(since, cutoff, (n) => routesTo(n.alert, principal, req.filter), superseded);
         metrics.replays.inc(1, { source: r.source, outcome: r.gap ? 'gap' : 'ok' });
