@@ -5,13 +5,15 @@
  * inbox shows the alert without a reload, Ack moves it to acknowledged; the west planner never sees it, on the page
  * or over the API. The alert API maps the engine's answers to JSON errors; tickets carry the caller's principal.
  * A row opens the alert's detail with its stored timeline (the west planner gets none of it); /alerts/rules lists
- * the rule set, and an executive edits a rule there, which bumps the version.
+ * the rule set, and an executive edits a rule there, which bumps the version. The inbox's response panel and
+ * /api/alerts/stats count the acked alert for the east planner and give the west one no row of it.
  */
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Principal } from '../../contracts/access.ts';
 import { AlertSchema, AlertTransitionSchema, RuleSetSchema, SilenceSchema } from '../../contracts/alerts.ts';
+import { AlertStatsSchema } from '../../contracts/api/alert-stats.ts';
 import { RealtimeTicketSchema } from '../../contracts/api/realtime-ticket.ts';
 import { parseEvent, subjectFor } from '../../contracts/index.ts';
 import { createPublisher } from '../../ingest/publish.ts';
@@ -142,6 +144,36 @@ describe('alert inbox', () => {
 
     await east.keyboard.press('Escape');
     expect(await detail.count()).toBe(0);
+    expect(browserErrors).toEqual([]);
+  });
+
+  test('response stats: the acked po_delayed counts for the east planner, in the API and the panel; not for the west one', async () => {
+    expect(alertKey).not.toBe('');
+    const stats = async (token: string, query = '') => {
+      const res = await api(`/api/alerts/stats?days=7${query}`, token);
+      expect([res.status, res.headers.get('cache-control')]).toEqual([200, 'no-store']);
+      return AlertStatsSchema.parse(await res.json());
+    };
+    const po = async () => (await stats(tokens[EAST.sub]!)).rows.find((r) => r.type === 'po_delayed');
+    // The engine writes transitions in batches every 250 ms: the ack is in ClickHouse within a few seconds.
+    await expect.poll(async () => (await po())?.acknowledged ?? 0, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(1);
+    const row = (await po())!;
+    expect(row.fired).toBeGreaterThanOrEqual(1);
+    expect(row.ackMedianSeconds).toBeGreaterThanOrEqual(0);
+    expect(row.open).toBeGreaterThanOrEqual(1); // acknowledged, not resolved
+
+    await east.reload();
+    const listed = east.locator('[data-testid=response-row][data-type=po_delayed]');
+    await listed.waitFor({ timeout: 15_000 });
+    expect(Number(await listed.getAttribute('data-acked'))).toBeGreaterThanOrEqual(1);
+    await east.locator('[data-testid=response-panel] canvas').waitFor({ timeout: 15_000 });
+
+    const westRows = await stats(tokens[WEST.sub]!, '&bySite=true');
+    expect(westRows.rows.filter((r) => r.site === 'wh-e2e-east' || r.type === 'po_delayed')).toEqual([]);
+    const asked = await api('/api/alerts/stats?site=wh-e2e-east', tokens[WEST.sub]!);
+    expect([asked.status, (await asked.json()).code]).toEqual([403, 'forbidden']);
+    const bad = await api('/api/alerts/stats?days=0', tokens[WEST.sub]!);
+    expect([bad.status, (await bad.json()).code]).toEqual([400, 'bad_request']);
     expect(browserErrors).toEqual([]);
   });
 

@@ -25,3 +25,12 @@ export function fmtAgo(ms: number, now = Date.now()): string {
 const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 /** "950", "12.3K", "1.2M": money and counts in narrow table cells. */
 export const fmtCompact = (n: number) => compactFmt.format(n);
+
+/** A response time: "45 s", "12 min", "3.2 h", "2.5 d"; "—" when there is none. */
+export function fmtDuration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${rateFmt.format(seconds / 3600)} h`;
+  return `${rateFmt.format(seconds / 86_400)} d`;
+}

@@ -39,3 +39,32 @@ export function alertValueOption(transitions: readonly { at: string; value: numb
     series: [{ name: 'value', type: 'line', color: '#2563eb', symbolSize: 6, data: points }],
   };
 }
+
+/** The unit a set of durations reads best in: seconds under 2 min, minutes under 2 h, else hours. */
+export function durationUnit(maxSeconds: number): { name: string; seconds: number } {
+  if (maxSeconds < 120) return { name: 's', seconds: 1 };
+  if (maxSeconds < 2 * 3600) return { name: 'min', seconds: 60 };
+  return { name: 'h', seconds: 3600 };
+}
+
+/**
+ * Horizontal bars per alert type (most fired on top, as the rows come): median time to acknowledge and to resolve,
+ * in one unit chosen from the largest. A type with no ack (or no resolve) has no bar for it.
+ */
+export function responseTimesOption(rows: readonly { type: string; ackMedianSeconds: number | null; resolveMedianSeconds: number | null }[]): ChartOption {
+  const rev = <T>(xs: T[]) => [...xs].reverse();
+  const unit = durationUnit(Math.max(0, ...rows.flatMap((r) => [r.ackMedianSeconds ?? 0, r.resolveMedianSeconds ?? 0])));
+  const inUnit = (s: number | null) => (s === null ? null : Math.round((s / unit.seconds) * 10) / 10);
+  return {
+    animation: false,
+    grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+    legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => (v == null ? '—' : `${String(v)} ${unit.name}`) },
+    xAxis: { type: 'value', name: unit.name, nameTextStyle: AXIS_LABEL, axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: '#e2e8f0' } } },
+    yAxis: { type: 'category', data: rev(rows.map((r) => r.type.replaceAll('_', ' '))), axisLabel: { ...AXIS_LABEL, color: '#334155' } },
+    series: [
+      { name: 'median to ack', type: 'bar', color: '#2563eb', barMaxWidth: 10, data: rev(rows.map((r) => inUnit(r.ackMedianSeconds))) },
+      { name: 'median to resolve', type: 'bar', color: '#16a34a', barMaxWidth: 10, data: rev(rows.map((r) => inUnit(r.resolveMedianSeconds))) },
+    ],
+  };
+}

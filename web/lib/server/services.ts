@@ -1,5 +1,6 @@
 /** The dependencies route handlers pass to server modules, built from the lazy singletons in one place. */
 import type { AlertHistoryDeps } from './alert-history.ts';
+import type { AlertStatsDeps } from './alert-stats.ts';
 import type { AlertctlDeps } from './alertctl.ts';
 import { getDb } from './clickhouse.ts';
 import { recordUpstreamError } from './http-metrics.ts';
@@ -30,6 +31,10 @@ export function alertctlDeps(): AlertctlDeps {
 }
 
 export function alertHistoryDeps(): AlertHistoryDeps {
+  return { db: getDb() };
+}
+
+export function alertStatsDeps(): AlertStatsDeps {
   return { db: getDb() };
 }
 
