@@ -20,6 +20,8 @@ export const TowerEnv = CommonEnv.extend({
   ALLOCATION_PORT: env.intFrom(8090, 0, 65_535),
   /** How often the drift check compares allocation with the ClickHouse ledger. */
   DRIFT_CHECK_SECONDS: env.intFrom(60, 5, 86_400),
+  /** Alert engines (one leads by a KV lease, the others stand by); the first serves /metrics on ALERTS_METRICS_PORT, the next +1 … */
+  ALERTS_INSTANCES: env.intFrom(2, 1, 8),
   /** The alert engine's /metrics, /healthz, /readyz (0 = any free port). */
   ALERTS_METRICS_PORT: env.intFrom(9480, 0, 65_535),
   /** Realtime gateways (Socket.IO) side by side, each fed from NATS; the first listens on GATEWAY_PORT, the next +1 … */

@@ -5,7 +5,7 @@ import type { Registry } from './metrics.ts';
 export interface ProbeOptions {
   port: number;
   host?: string;
-  registry: Registry;
+  registry: Pick<Registry, 'render'>;
   ready: () => { ok: boolean; detail?: Record<string, unknown> };
 }
 

@@ -26,7 +26,7 @@ import { serveAlertctl, type AlertctlDeps } from './alertctl.ts';
 import { startKpiTicks } from './kpi.ts';
 import { NoticePublisher } from './notice-publisher.ts';
 import { RuleStore, type RuleChange } from './rule-store.ts';
-import { StateStore } from './state-store.ts';
+import { FencedError, StateStore } from './state-store.ts';
 import { TransitionWriter } from './transition-writer.ts';
 
 export interface EngineOptions {
@@ -43,6 +43,8 @@ export interface EngineOptions {
   figuresMs?: number;
   /** Score seed look-back, hours. */
   scoreSeedHours?: number;
+  /** Another engine saved the state meanwhile (a failover): this one must stand down (stop({ save: false })). */
+  onFenced?: () => void;
 }
 
 export interface AlertEngine {
@@ -50,8 +52,11 @@ export interface AlertEngine {
   alerts(): Alert[];
   ruleSet(): RuleSet;
   ready(): boolean;
-  /** Stop consuming, publish and store what is pending, save the state. */
-  stop(): Promise<void>;
+  /**
+   * Stop consuming, publish and store what is pending, save the state. `save: false` when leadership was lost:
+   * a stale save must not overwrite the new leader's state, and unsaved events stay unacked for it.
+   */
+  stop(o?: { save?: boolean }): Promise<void>;
 }
 
 export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
@@ -66,6 +71,8 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
 
   const states = await StateStore.open({ nc });
   const saved = await states.load().catch((e: Error) => { log.error({ err: e.message }, 'saved alert state unreadable; starting empty'); return null; });
+  // Claim the state before acting on it: this save bumps its revision, so a previous leader still running is fenced.
+  await states.save(saved ?? { savedAt: Date.now(), book: { alerts: [], silences: [] }, outbox: { notices: [], transitions: [] }, windows: {} });
   const book = new AlertBook({ rules: rules.ruleSet().rules, snapshot: saved?.book });
 
   const publisher = new NoticePublisher({ nc, log, onPublished: (n) => metrics.notices.inc(1, { kind: n.kind }),
@@ -115,6 +122,7 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
     onRequest: (op, outcome) => metrics.alertctl.inc(1, { op: (ALERTCTL_OPS as readonly string[]).includes(op) ? op : 'unknown', outcome }) });
 
   let saving: Promise<void> = Promise.resolve();
+  let fenced = false;
   let lastSave = 0;
   const save = () => {
     dirty = false;
@@ -123,8 +131,16 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
       windows: events.dump() };
     // The OPS events this state includes are acked only once it is stored: a crash before loses no acked event.
     const included = events.takeUnacked();
-    saving = saving.then(() => states.save(state)).then(() => { for (const m of included) m.ack(); },
-      (e: Error) => { dirty = true; events.giveBack(included); log.warn({ err: e.message }, 'alert state not saved'); });
+    saving = saving.then(() => (fenced ? Promise.reject(new FencedError('fenced')) : states.save(state))).then(() => { for (const m of included) m.ack(); },
+      (e: Error) => {
+        events.giveBack(included);
+        if (e instanceof FencedError) {
+          if (!fenced) { fenced = true; log.error({ err: e.message }, 'fenced: standing down'); o.onFenced?.(); }
+          return;
+        }
+        dirty = true;
+        log.warn({ err: e.message }, 'alert state not saved');
+      });
     return saving;
   };
 
@@ -157,8 +173,8 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
     metrics,
     alerts: () => book.alerts(),
     ruleSet: () => rules.ruleSet(),
-    ready: () => !stopped && !nc.isClosed(),
-    async stop() {
+    ready: () => !stopped && !fenced && !nc.isClosed(),
+    async stop(so?: { save?: boolean }) {
       if (stopped) return;
       stopped = true;
       clearInterval(clock);
@@ -171,7 +187,7 @@ export async function startAlertEngine(o: EngineOptions): Promise<AlertEngine> {
       publisher.stop();
       writer.stop();
       await saving;
-      await save();
+      if (so?.save !== false && !fenced) await save();
       log.info({ alerts: book.alerts().length }, 'alert engine stopped');
     },
   };

@@ -61,7 +61,7 @@ export const up: Command = {
 
 Starts, in order: nats-server with JetStream (unless NATS_URL is set), the embedded ClickHouse engine
 (unless CLICKHOUSE_URL is set), migrations, INGEST_PROCESSES ingest processes, ALLOCATION_INSTANCES allocation instances (one leads,
-the others stand by) with the drift check, the risk scoring service, the alert engine, GATEWAY_INSTANCES realtime
+the others stand by) with the drift check, the risk scoring service, ALERTS_INSTANCES alert engines (one leads), GATEWAY_INSTANCES realtime
 gateways (Socket.IO on GATEWAY_PORT, +1 …), the web app on
 WEB_HOST:WEB_PORT and the live simulator (SIM_RATE events/s at SIM_SPEED× time). Prints what runs
 where, including the dashboard URL with its access token. Ctrl-C stops everything cleanly.
@@ -138,9 +138,12 @@ Example:
         cwd: REPO_ROOT, env: { ...env, MODELS_DIR: dataPath(cfg, 'models'), SCORING_METRICS_PORT: '0' }, readyWhen: /"listening"/, output: 'quiet' });
       where.push(['scoring', `risk models every 5 min and on events; registry ${dataPath(cfg, 'models')} (tower models list)`]);
 
-      await sup.start({ name: 'alerts', command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
-        env: { ...env, ALERTS_METRICS_PORT: String(cfg.ALERTS_METRICS_PORT) }, readyWhen: /"listening"/, output: 'quiet' });
-      where.push(['alerts', `rules, lifecycle, routing → alerts.<site>.<type>; metrics http://127.0.0.1:${cfg.ALERTS_METRICS_PORT}/metrics`]);
+      for (let i = 0; i < cfg.ALERTS_INSTANCES; i++) {
+        const port = cfg.ALERTS_METRICS_PORT === 0 ? 0 : cfg.ALERTS_METRICS_PORT + i;
+        await sup.start({ name: `alerts-${i + 1}`, command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
+          env: { ...env, ALERTS_METRICS_PORT: String(port) }, readyWhen: /"listening"/, output: 'quiet' });
+        where.push([`alerts-${i + 1}`, `${i === 0 ? 'rules, lifecycle, routing → alerts.<site>.<type>' : 'stands by (one engine leads)'}; metrics http://127.0.0.1:${port}/metrics`]);
+      }
 
       const webUrl = `http://${cfg.WEB_HOST}:${cfg.WEB_PORT}`;
       const gatewayUrls: string[] = [];
