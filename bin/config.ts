@@ -1,4 +1,6 @@
 /** Configuration of the `tower` CLI and launcher, parsed once. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CommonEnv, env, loadConfig } from '../runtime/env.ts';
@@ -44,3 +46,19 @@ export type TowerConfig = z.infer<typeof TowerEnv>;
 
 export const loadTowerConfig = () => loadConfig(TowerEnv);
 export const dataPath = (cfg: TowerConfig, sub: string) => path.resolve(cfg.TOWER_DATA_DIR, sub);
+
+/**
+ * The root API token: TOWER_API_TOKEN, else the one `tower up` generated on first start and keeps in
+ * TOWER_DATA_DIR/api-token (mode 0600) — so sign-in links and the tokens signed with it survive restarts.
+ * `create` (the launcher) generates and stores it when there is none.
+ */
+export function rootToken(cfg: TowerConfig, o: { create?: boolean } = {}): string | undefined {
+  if (cfg.TOWER_API_TOKEN) return cfg.TOWER_API_TOKEN;
+  const file = dataPath(cfg, 'api-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (!o.create) return undefined;
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}

@@ -8,7 +8,7 @@ import { AlertFilterSchema, type AlertFilter } from '../../contracts/alerts.ts';
 import type { SequencedNotice } from '../../contracts/realtime.ts';
 import { AlertsRefusedError, connectAlerts, type AlertsClient, type AlertsStatus } from '../../web/gateway/client.ts';
 import { numberOption, parseOptions, UsageError, type Command } from '../command.ts';
-import { loadTowerConfig } from '../config.ts';
+import { loadTowerConfig, rootToken } from '../config.ts';
 
 export interface TailOptions {
   url: string;
@@ -123,7 +123,7 @@ resolve  Closes an alert by hand (it fires again at the next breaching evaluatio
 
 Options:
   --url URL             the gateway (default http://127.0.0.1:GATEWAY_PORT, i.e. http://127.0.0.1:3100)
-  --token TOKEN         an API token (\`tower tokens issue\`); default TOWER_API_TOKEN (admin)
+  --token TOKEN         an API token (\`tower tokens issue\`); default TOWER_API_TOKEN or the one tower up keeps in TOWER_DATA_DIR/api-token (admin)
   --site, --type        only these sites / alert types (repeatable or comma-separated)
   --min-severity LEVEL  only notices at least this severe
   --owner-role ROLE     only alerts owned by these roles (executive, warehouse_lead, planner)
@@ -148,8 +148,8 @@ Example:
     const cfg = loadTowerConfig();
     const url = values.url ?? `http://127.0.0.1:${cfg.GATEWAY_PORT}`;
     if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${url}`);
-    const token = values.token ?? cfg.TOWER_API_TOKEN;
-    if (!token) throw new UsageError('give --token (or set TOWER_API_TOKEN)');
+    const token = values.token ?? rootToken(cfg);
+    if (!token) throw new UsageError('give --token (or set TOWER_API_TOKEN, or run `tower up` once)');
     const json = values.json ?? false;
     if (sub === 'tail') {
       if (key !== undefined) throw new UsageError(`unexpected argument ${key}`);

@@ -6,7 +6,7 @@
 import { PrincipalSchema, Role, type Principal } from '../../contracts/access.ts';
 import { accessKey, signAccessToken } from '../../runtime/access.ts';
 import { parseOptions, UsageError, type Command } from '../command.ts';
-import { loadTowerConfig } from '../config.ts';
+import { loadTowerConfig, rootToken } from '../config.ts';
 
 /** The longest validity we sign: a year (rotate TOWER_API_TOKEN to revoke sooner). */
 const MAX_TTL_SECONDS = 366 * 86_400;
@@ -28,8 +28,8 @@ export const tokensCommand: Command = {
   summary: 'issue signed API tokens for people and programs (dashboard, realtime gateway, API)',
   help: `Usage: tower tokens issue --role ROLE --sites SITE[,SITE…] --name NAME [--channels CH[,CH…]] [--ttl 30d] [--kind api|ticket]
 
-Prints a signed token for the principal {sub: NAME, role, sites, channels}, valid for --ttl. Needs TOWER_API_TOKEN
-(the root token) in the environment or .env; rotating the root token revokes every token issued with it.
+Prints a signed token for the principal {sub: NAME, role, sites, channels}, valid for --ttl. Needs the root token: TOWER_API_TOKEN in the environment or .env, or the one tower up keeps in
+TOWER_DATA_DIR/api-token; rotating the root token revokes every token issued with it.
 
 Options:
   --role ROLE         executive, warehouse_lead, planner, program or admin
@@ -56,8 +56,8 @@ Example:
     const ttlSeconds = parseTtl(values.ttl!);
     const principal = PrincipalSchema.safeParse({ sub: values.name, role: role.data, sites: list(values.sites, []), channels: list(values.channels, ['*']) });
     if (!principal.success) throw new UsageError(principal.error.issues.map((i) => `${i.path.join('.') || 'principal'}: ${i.message}`).join('; '));
-    const root = loadTowerConfig().TOWER_API_TOKEN;
-    if (!root) { console.error('tower tokens: set TOWER_API_TOKEN (the root token the services run with) to sign tokens'); return 2; }
+    const root = rootToken(loadTowerConfig());
+    if (!root) { console.error('tower tokens: set TOWER_API_TOKEN (the root token the services run with), or run `tower up` once (it keeps one in TOWER_DATA_DIR/api-token)'); return 2; }
     const p: Principal = principal.data;
     const token = signAccessToken(accessKey(root), p, { kind: values.kind, ttlSeconds });
     console.log(token);

@@ -2,7 +2,6 @@
  * `tower up` (npm start): the whole system on the embedded defaults — nats-server, embedded ClickHouse,
  * migrations, ingest, the web app and the live simulator — and Ctrl-C stops everything.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { closeClickHouse, connectClickHouse } from '../../clickhouse/client.ts';
 import { migrate } from '../../clickhouse/migrate.ts';
@@ -18,7 +17,7 @@ import { REPO_ROOT, startEmbeddedClickHouse, startLocalNats } from '../../runtim
 import { connectNats } from '../../runtime/nats.ts';
 import { Supervisor } from '../../runtime/supervisor.ts';
 import { parseOptions, type Command } from '../command.ts';
-import { dataPath, loadTowerConfig, type TowerConfig } from '../config.ts';
+import { dataPath, loadTowerConfig, rootToken, type TowerConfig } from '../config.ts';
 import { ensureWebBuild } from '../web-build.ts';
 
 /**
@@ -110,7 +109,7 @@ Example:
       await ensureStreams(nc);
       await nc.close();
 
-      const token = cfg.TOWER_API_TOKEN ?? randomBytes(24).toString('base64url');
+      const token = rootToken(cfg, { create: true })!;
       const env = childEnv({ NATS_URL: natsUrl, CLICKHOUSE_URL: chUrl, TOWER_API_TOKEN: token });
       for (let i = 0; i < cfg.INGEST_PROCESSES; i++) {
         const port = cfg.INGEST_METRICS_PORT === 0 ? 0 : cfg.INGEST_METRICS_PORT + i;
