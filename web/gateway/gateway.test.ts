@@ -242,6 +242,8 @@ describe('realtime gateway (nats-server, Socket.IO clients)', () => {
     const g = await gateway({ replayMemory: 0, replayMax: 100 });
     const seqs = await publish(Array.from({ length: 150 }, () => notice()));
     const last = Math.max(...seqs);
+    // Subscribe once this gateway's feed has read them (on a busy machine it can lag the publisher's acks).
+    await until('the feed to read them', () => g.metrics.feedSeq.get() >= last);
     const far = await client(g.url, { token: token({ role: 'program', sites: ['*'] }), since: last - 150 });
     const subscribed = far.statuses.find((s) => s.state === 'subscribed');
     expect(subscribed && subscribed.state === 'subscribed' && subscribed.result).toMatchObject({ gap: true, replayed: 100, lastSeq: last });
