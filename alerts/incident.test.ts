@@ -19,7 +19,7 @@ import { createScenario } from '../simulator/scenario.ts';
 import { startBackbone, type Backbone } from '../test/backbone.ts';
 import { connectAlerts } from '../web/gateway/client.ts';
 import { gatewayProcessArgs } from '../web/gateway/process.ts';
-import { alertsProcessArgs } from './process.ts';
+import { startEngineProcess } from './engine/engine-process.fixture.ts';
 import { ensureAlertsStream } from './stream.ts';
 import { sleep, until } from '../test/until.ts';
 
@@ -51,8 +51,7 @@ describe('alerts end to end (nats-server, ClickHouse engine, alert engine and ga
     bb = await startBackbone();
     await ensureAlertsStream(bb.nc);
     const env = childEnv({ NATS_URL: bb.natsUrl, CLICKHOUSE_URL: bb.ch.url, CLICKHOUSE_DATABASE: bb.db.database, TOWER_API_TOKEN: ROOT, LOG_LEVEL: 'info' });
-    await sup.start({ name: 'alerts', command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
-      env: { ...env, ALERTS_METRICS_PORT: '0' }, readyWhen: /"listening"/, output: 'quiet' });
+    await startEngineProcess(sup, bb, 'alerts');
     const port = await freePort();
     await sup.start({ name: 'gateway', command: process.execPath, args: gatewayProcessArgs(), cwd: REPO_ROOT,
       env: { ...env, GATEWAY_PORT: String(port) }, readyWhen: /"listening"/, output: 'quiet' });

@@ -1,23 +1,7 @@
 /** The alert engine's Prometheus metrics (served on ALERTS_METRICS_PORT /metrics). */
-import { Registry, type Counter, type Gauge, type Histogram } from '../runtime/metrics.ts';
+import { Registry } from '../runtime/metrics.ts';
 
-export interface AlertsMetrics {
-  registry: Registry;
-  evaluations: Counter;
-  notices: Counter;
-  transitions: Counter;
-  alertctl: Counter;
-  queries: Counter;
-  publishErrors: Counter;
-  writeErrors: Counter;
-  dropped: Counter;
-  eventLatencyMs: Histogram;
-  eventLag: Gauge;
-  open: Gauge;
-  scores: Gauge;
-}
-
-export function createAlertsMetrics(): AlertsMetrics {
+export function createAlertsMetrics() {
   const registry = new Registry();
   return {
     registry,
@@ -36,3 +20,5 @@ export function createAlertsMetrics(): AlertsMetrics {
     scores: registry.gauge('alerts_scores', 'Latest model scores held in memory'),
   };
 }
+
+export type AlertsMetrics = ReturnType<typeof createAlertsMetrics>;

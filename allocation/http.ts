@@ -4,12 +4,12 @@
  * so a load balancer may spread clients over every instance. Bearer token, bounded bodies, JSON errors with a
  * code, and nothing about the token in logs.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ALLOCATION_OPS, type AllocationErrorCode, type AllocationOp } from '../contracts/api/allocation.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Registry } from '../runtime/metrics.ts';
 import type { AllocationClient } from './client.ts';
+import { bearerToken, tokensEqual } from '../runtime/access.ts';
 
 export const STATUS_FOR: Record<AllocationErrorCode, number> = {
   bad_request: 400, unauthorized: 401, not_found: 404, invalid_state: 409, idempotency_conflict: 409,
@@ -34,12 +34,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 const fail = (res: ServerResponse, code: AllocationErrorCode, message: string) => send(res, STATUS_FOR[code], { code, message });
 
-function authorized(req: IncomingMessage, token: string): boolean {
-  const h = req.headers.authorization ?? '';
-  const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
+const authorized = (req: IncomingMessage, token: string) => tokensEqual(bearerToken(req.headers.authorization), token);
 
 /**
  * Read a body up to `max` bytes; null when it is larger. The rest is read and dropped, not cut off: destroying

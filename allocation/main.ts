@@ -11,6 +11,7 @@ import { loadAllocationConfig } from './config.ts';
 import { startHttpApi } from './http.ts';
 import { loadLocations } from './locations.ts';
 import { startAllocationService } from './service.ts';
+import { onShutdown } from '../runtime/shutdown.ts';
 
 const HELP = `Usage: node --import tsx allocation/main.ts   (npm start runs two instances for you)
 Available-to-promise and reservations: answers on NATS (alloc.<op>) and over HTTP (POST /v1/<op>).
@@ -31,18 +32,11 @@ async function main(): Promise<void> {
     maxBodyBytes: cfg.ALLOCATION_MAX_BODY_BYTES, client: createAllocationClient({ nc }), registry: service.metrics.registry, log,
     ready: () => ({ ok: !nc.isClosed(), detail: { leader: service.isLeader() } }) });
   log.info({ port: http.port, leader: service.isLeader(), locations: locations.map((l) => l.id) }, 'listening');
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, async () => {
     await http.close();
     await service.stop();
     await nc.drain();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error) => {

@@ -5,21 +5,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { AlertNoticeSchema, type AlertNotice } from '../../contracts/alerts.ts';
-import { childEnv } from '../../runtime/env.ts';
-import { REPO_ROOT } from '../../runtime/local-services.ts';
 import { Supervisor } from '../../runtime/supervisor.ts';
+import { startEngineProcess } from './engine-process.fixture.ts';
 import { startBackbone, waitFor, type Backbone } from '../../test/backbone.ts';
-import { alertsProcessArgs } from '../process.ts';
+import { sleep } from '../../test/until.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let bb: Backbone;
 const sup = new Supervisor();
 const notices: AlertNotice[] = [];
 
-const startEngine = (name: string) => sup.start({ name, command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
-  env: childEnv({ NATS_URL: bb.natsUrl, CLICKHOUSE_URL: bb.ch.url, CLICKHOUSE_DATABASE: bb.db.database, LOG_LEVEL: 'info',
-    ALERTS_METRICS_PORT: '0', ALERTS_SNAPSHOT_MS: '5000', ALERTS_TICK_MS: '500', ALERTS_KPI_MS: '0' }),
-  readyWhen: /"listening"/, output: 'quiet' });
+const startEngine = (name: string) => startEngineProcess(sup, bb, name, { ALERTS_SNAPSHOT_MS: '5000', ALERTS_TICK_MS: '500' });
 
 const event = (type: string, id: string, extra: Record<string, unknown>) => ({ id, type, occurredAt: new Date().toISOString(),
   source: 'test', site: 'wh-east', schemaVersion: 1, ...extra });

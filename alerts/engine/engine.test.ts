@@ -17,11 +17,11 @@ import { createLogger } from '../../runtime/logger.ts';
 import { startBackbone, waitFor, type Backbone } from '../../test/backbone.ts';
 import { loadRuleSetFile } from '../rules.ts';
 import { startAlertEngine, type AlertEngine } from './engine.ts';
+import { sleep } from '../../test/until.ts';
 
 const log = createLogger('alerts-test', 'silent');
 const planner = (sites: string[]): Principal => ({ sub: `planner-${sites.join('-')}`, role: 'planner', sites, channels: ['*'] });
 const EAST = planner(['wh-east']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let bb: Backbone;
 let engine: AlertEngine;

@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { AlertNoticeSchema, type Alert, type AlertNotice } from '../../contracts/alerts.ts';
 import { alertctlSubject, type AlertctlOp, type AlertctlReply } from '../../contracts/api/alerts.ts';
-import { childEnv } from '../../runtime/env.ts';
-import { REPO_ROOT } from '../../runtime/local-services.ts';
 import { Supervisor, type Running } from '../../runtime/supervisor.ts';
+import { startEngineProcess } from './engine-process.fixture.ts';
 import { startBackbone, type Backbone } from '../../test/backbone.ts';
 import { until } from '../../test/until.ts';
-import { alertsProcessArgs } from '../process.ts';
 import { FencedError, StateStore } from './state-store.ts';
 
 let bb: Backbone;
@@ -20,10 +18,7 @@ const sup = new Supervisor();
 const notices: AlertNotice[] = [];
 const admin = { sub: 'ops-admin', role: 'admin' as const, sites: ['*'], channels: ['*'] };
 
-const startEngine = (name: string) => sup.start({ name, command: process.execPath, args: alertsProcessArgs(), cwd: REPO_ROOT,
-  env: childEnv({ NATS_URL: bb.natsUrl, CLICKHOUSE_URL: bb.ch.url, CLICKHOUSE_DATABASE: bb.db.database, LOG_LEVEL: 'info',
-    ALERTS_METRICS_PORT: '0', ALERTS_LEASE_MS: '1500', ALERTS_KPI_MS: '0' }),
-  readyWhen: /"listening"/, output: 'quiet' });
+const startEngine = (name: string) => startEngineProcess(sup, bb, name, { ALERTS_LEASE_MS: '1500' });
 const leads = async (r: Running) => {
   const port = (JSON.parse(r.readyLine ?? '{}') as { metricsPort?: number }).metricsPort;
   const body = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json() as { leader?: boolean };

@@ -9,6 +9,7 @@ import { Calendar, DAY_MS, type LocalTime } from './calendar.ts';
 import { DEFAULT_C2, DENSE_PER_DAY, countBand, estimateDispersion, fitLevel, predictive, scoreCount, type CountScore, type Direction } from './count-model.ts';
 import { logNormalTailAbove, normalQuantile, surprise } from './distributions.ts';
 import { explain } from './explain.ts';
+import type { AnomalyScore } from './model.ts';
 import { SEASONS, estimateProfile, median, slotCount, slotOf, type Season } from './profile.ts';
 
 export interface StreamRow { line: number; timestamp: string; t: number; value: number }
@@ -102,17 +103,9 @@ export interface StreamOptions {
   trainUntil?: number;
 }
 
-export interface StreamScore {
-  line: number;
-  timestamp: string;
-  value: number;
-  expected: number;
-  low: number;
-  high: number;
-  score: number;
-  direction: Direction;
-  explanation: string;
-}
+/** A scored row of a stream: its line and timestamp, and the same figures as a series' AnomalyScore. */
+export type StreamScore = { line: number; timestamp: string }
+  & Pick<AnomalyScore, 'value' | 'expected' | 'low' | 'high' | 'score' | 'direction' | 'explanation'>;
 
 export interface StreamResult {
   scores: StreamScore[];

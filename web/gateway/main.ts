@@ -8,6 +8,7 @@ import { createLogger } from '../../runtime/logger.ts';
 import { connectNats } from '../../runtime/nats.ts';
 import { loadGatewayConfig } from './config.ts';
 import { startGateway } from './server.ts';
+import { onShutdown } from '../../runtime/shutdown.ts';
 
 const HELP = `Usage: node --import tsx web/gateway/main.ts   (tower up runs the gateways for you)
 Pushes alert notices (stream ALERTS) and KPI ticks (kpi.tick) to Socket.IO clients at /realtime, each scoped to
@@ -29,17 +30,10 @@ async function main(): Promise<void> {
     alertctlTimeoutMs: cfg.GATEWAY_ALERTCTL_TIMEOUT_MS,
   });
   log.info({ port: gateway.port, path: '/realtime', origins: cfg.GATEWAY_ORIGINS }, 'listening');
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, async () => {
     await gateway.close();
     await nc.drain();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error) => {

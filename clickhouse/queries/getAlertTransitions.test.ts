@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { AlertState, AlertTransition } from '$contracts/alerts.ts';
-import { chainTies } from './alert-history.ts';
+import type { AlertState, AlertTransition } from '../../contracts/alerts.ts';
+import { chainTies } from './getAlertTransitions.ts';
 
 const t = (id: string, at: string, from: AlertState, to: AlertState): AlertTransition => ({
   id, at: `2025-03-10T09:00:${at}.000Z`, from, to, alertKey: 'po_delayed|site=wh-1', ruleId: 'po_delayed', type: 'po_delayed',
